@@ -1,0 +1,2 @@
+export { startGrpcServer, type GrpcService, type RunningGrpcServer } from './server.js';
+export { toServiceError, unary } from './unary.js';

@@ -1,0 +1,41 @@
+import { Metadata, type handleUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { AppError, publicMessage, toAppError } from '@recsys/errors';
+import type { z } from 'zod';
+
+/**
+ * The gRPC edge of a service: validates the decoded request with zod, runs
+ * the domain function, and maps every failure to a gRPC status. Validation
+ * failures name the field and become INVALID_ARGUMENT; unknown errors become
+ * INTERNAL without leaking their message.
+ */
+export function unary<Req, Res, S extends z.ZodType>(
+  schema: S,
+  handler: (request: z.infer<S>, deadline: Date | undefined) => Promise<Res>,
+  onError: (err: AppError) => void = () => {},
+): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const parsed = schema.safeParse(call.request);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || 'request';
+      callback(toServiceError(new AppError('invalid_argument', `${field}: ${issue?.message}`)));
+      return;
+    }
+    const deadline = call.getDeadline();
+    handler(parsed.data, deadline instanceof Date ? deadline : undefined).then(
+      (response) => callback(null, response),
+      (err: unknown) => {
+        const appError = toAppError(err);
+        onError(appError);
+        callback(toServiceError(appError));
+      },
+    );
+  };
+}
+
+export function toServiceError(err: AppError): Partial<ServiceError> {
+  const metadata = new Metadata();
+  metadata.set('x-error-code', err.code);
+  metadata.set('x-retryable', String(err.retryable));
+  return { code: err.grpcStatus, details: publicMessage(err), metadata };
+}

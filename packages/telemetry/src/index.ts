@@ -1,0 +1,2 @@
+export { LATENCY_BUCKETS, createMetrics, timeStage, type ServiceMetrics } from './metrics.js';
+export { startHealthServer, type HealthServer, type HealthServerOptions } from './health-server.js';
