@@ -1,0 +1,1 @@
+export { mmr, type MmrInput } from './mmr.js';
