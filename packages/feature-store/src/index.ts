@@ -1,0 +1,12 @@
+export { AFFINITY_FLOOR, decay, effectsOf, type Effects } from './effects.js';
+export { MemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.js';
+export { RedisSessionStore, type RedisSessionStoreOptions } from './redis-session-store.js';
+export {
+  DEFAULT_LIMITS,
+  emptySession,
+  type ApplyResult,
+  type ItemCategories,
+  type Session,
+  type SessionLimits,
+  type SessionStore,
+} from './session.js';
