@@ -25,6 +25,9 @@ export async function startGrpcServer(options: {
     // Candidate lists of a few thousand ids stay well under this.
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
     'grpc.keepalive_time_ms': 30_000,
+    // Clients reconnect now and then, so pods added by the HPA get traffic.
+    'grpc.max_connection_age_ms': 5 * 60_000,
+    'grpc.max_connection_age_grace_ms': 30_000,
   });
   for (const service of options.services)
     server.addService(service.definition, service.implementation);

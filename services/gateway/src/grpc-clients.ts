@@ -11,9 +11,12 @@ import { AppError, codeFromGrpc } from '@recsys/errors';
 import { z } from 'zod';
 import type { CallOptions, CandidatesClient, RankingClient } from './clients.js';
 
+// Round robin over every address the (headless) Service name resolves to:
+// grpc-js otherwise pins one pod and extra replicas take no load.
 const CHANNEL_OPTIONS: Partial<ClientOptions> = {
   'grpc.max_receive_message_length': 16 * 1024 * 1024,
   'grpc.keepalive_time_ms': 30_000,
+  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
 };
 
 // Responses cross a process boundary: checked before the pipeline trusts them.
