@@ -259,7 +259,8 @@ interface Processor {
 /** Runs the built service as its own process, exactly as deployed: `node dist/main.js`. */
 function startProcessor(run: Run): Processor {
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { ...process.env, ...run.env },
+    // Port 0: the health server must not clash with a processor already running here.
+    env: { ...process.env, METRICS_PORT: '0', ...run.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);

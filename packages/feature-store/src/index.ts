@@ -10,3 +10,18 @@ export {
   type SessionLimits,
   type SessionStore,
 } from './session.js';
+export { MemoryPopularityStore } from './memory-popularity-store.js';
+export {
+  DEFAULT_POPULARITY_LIMITS,
+  POPULARITY_WEIGHTS,
+  type PopularItem,
+  type PopularQuery,
+  type PopularityLimits,
+  type PopularityStore,
+  type PopularityStoreOptions,
+  type UserRegions,
+} from './popularity.js';
+export {
+  RedisPopularityStore,
+  type RedisPopularityStoreOptions,
+} from './redis-popularity-store.js';

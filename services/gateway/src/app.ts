@@ -5,14 +5,18 @@ import { z } from 'zod';
 import type { FeedDeps } from './context.js';
 import { FEED_ROUTES, registerFeedRoutes } from './feed-routes.js';
 import { errorReply } from './http-errors.js';
+import { INGEST_ROUTES, registerIngestRoutes, type IngestDeps } from './ingest-routes.js';
 import { openApiDocument, type ApiRoute } from './openapi.js';
 import { PREFERENCE_ROUTES, registerPreferenceRoutes } from './preference-routes.js';
+import { registerWebRoutes } from './web/routes.js';
 
 export interface AppDeps extends FeedDeps {
   /** Readiness: false while starting or draining; /readyz then answers 503. */
   isReady?: () => boolean;
   logger?: FastifyServerOptions['logger'];
   bodyLimitBytes?: number;
+  /** POST /v1/events and /v1/items; without it those routes do not exist. */
+  ingest?: IngestDeps;
 }
 
 const OPS_ROUTES: readonly ApiRoute[] = [
@@ -95,11 +99,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   registerFeedRoutes(app, deps);
   registerPreferenceRoutes(app, deps);
+  if (deps.ingest) registerIngestRoutes(app, deps.ingest, metrics.registry);
+  // The demo page at /: a person's view of the API, not part of it (so not documented).
+  registerWebRoutes(app, { itemTitles: deps.itemTitles, demoKey: deps.ingest?.keys.demo });
 
-  const document = openApiDocument([...FEED_ROUTES, ...PREFERENCE_ROUTES, ...OPS_ROUTES], {
-    title: 'recsys gateway',
-    version: 'v1',
-  });
+  const routes = [
+    ...FEED_ROUTES,
+    ...PREFERENCE_ROUTES,
+    ...(deps.ingest ? INGEST_ROUTES : []),
+    ...OPS_ROUTES,
+  ];
+  const document = openApiDocument(routes, { title: 'recsys gateway', version: 'v1' });
   app.get('/docs/json', () => document);
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', (_request, reply) => {

@@ -3,34 +3,73 @@ import { z } from 'zod';
 
 const lambda = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
 const ms = (fallback: number) => env.int(fallback, 1);
+const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name');
+// Unset means the route it guards answers 401 to everyone (see ingest-auth.ts).
+const apiKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{12,256}$/, 'must be 12 to 256 printable characters without spaces')
+  .optional();
 
 /**
  * The gateway's environment, parsed once at boot by main.ts. Deadlines are per
  * stage: past one, the stage's fallback runs (see feed.ts), so together they
  * bound the feed's latency.
  */
-export const GatewayConfig = z.object({
-  PORT: env.port(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CANDIDATES_ADDR: z.string().min(1).default('127.0.0.1:50051'),
-  RANKING_ADDR: z.string().min(1).default('127.0.0.1:50052'),
-  CANDIDATES_DEADLINE_MS: ms(100),
-  RANKING_DEADLINE_MS: ms(100),
-  PROFILE_DEADLINE_MS: ms(25),
-  /** Candidates asked of retrieval; ranking scores all of them. */
-  CANDIDATE_LIMIT: z.coerce.number().int().min(1).max(2000).default(1000),
-  /** MMR looks at this many of the ranker's best (or n, when n is larger). */
-  RERANK_WINDOW: z.coerce.number().int().min(1).max(2000).default(100),
-  /** MMR lambda per surface: 1 keeps the ranker's order, lower buys diversity. */
-  MMR_LAMBDA_HOME: lambda(0.8),
-  MMR_LAMBDA_MORE_LIKE_THIS: lambda(0.8),
-  MMR_LAMBDA_SEARCH: lambda(0.9),
-  MMR_LAMBDA_EMAIL_DIGEST: lambda(0.5),
-  /** After SIGTERM, /readyz answers 503 this long before the server closes. */
-  DRAIN_DELAY_MS: env.int(5000),
-  BODY_LIMIT_BYTES: env.int(64 * 1024, 1024),
-});
+export const GatewayConfig = z
+  .object({
+    PORT: env.port(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    CANDIDATES_ADDR: z.string().min(1).default('127.0.0.1:50051'),
+    RANKING_ADDR: z.string().min(1).default('127.0.0.1:50052'),
+    CANDIDATES_DEADLINE_MS: ms(100),
+    RANKING_DEADLINE_MS: ms(100),
+    PROFILE_DEADLINE_MS: ms(25),
+    /** Candidates asked of retrieval; ranking scores all of them. */
+    CANDIDATE_LIMIT: z.coerce.number().int().min(1).max(2000).default(1000),
+    /** MMR looks at this many of the ranker's best (or n, when n is larger). */
+    RERANK_WINDOW: z.coerce.number().int().min(1).max(2000).default(100),
+    /** MMR lambda per surface: 1 keeps the ranker's order, lower buys diversity. */
+    MMR_LAMBDA_HOME: lambda(0.8),
+    MMR_LAMBDA_MORE_LIKE_THIS: lambda(0.8),
+    MMR_LAMBDA_SEARCH: lambda(0.9),
+    MMR_LAMBDA_EMAIL_DIGEST: lambda(0.5),
+    /** After SIGTERM, /readyz answers 503 this long before the server closes. */
+    DRAIN_DELAY_MS: env.int(5000),
+    BODY_LIMIT_BYTES: env.int(64 * 1024, 1024),
+    /** Ingestion: POST /v1/events needs RECSYS_API_KEY, POST /v1/items RECSYS_ADMIN_KEY. */
+    RECSYS_API_KEY: apiKey,
+    RECSYS_ADMIN_KEY: apiKey,
+    /**
+     * Demo only: a third key, accepted by POST /v1/events alone and handed to
+     * anyone who loads the page at /, so its clicks can be sent. Never set it
+     * where the page is reachable by people who must not send events.
+     */
+    RECSYS_DEMO_UI_KEY: apiKey,
+    KAFKA_BROKERS: env
+      .list(['127.0.0.1:9092'])
+      .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')).min(1)),
+    KAFKA_CLIENT_ID: z.string().min(1).default('gateway'),
+    USER_EVENTS_TOPIC: topic.default('user-events'),
+    CATALOG_EVENTS_TOPIC: topic.default('catalog-events'),
+    /** Past this a publish is given up and the client gets 503 with Retry-After. */
+    INGEST_PUBLISH_TIMEOUT_MS: ms(5_000),
+    /** Events stamped further ahead of the gateway's clock than this are rejected. */
+    INGEST_MAX_FUTURE_MS: env.int(5 * 60_000),
+    /** Body limit of the ingestion routes (1,000 events or items per request). */
+    INGEST_BODY_LIMIT_BYTES: env.int(2 * 1024 * 1024, 1024),
+  })
+  .refine(
+    (c) =>
+      c.RECSYS_DEMO_UI_KEY === undefined ||
+      (c.RECSYS_DEMO_UI_KEY !== c.RECSYS_API_KEY && c.RECSYS_DEMO_UI_KEY !== c.RECSYS_ADMIN_KEY),
+    {
+      path: ['RECSYS_DEMO_UI_KEY'],
+      message: 'must differ from RECSYS_API_KEY and RECSYS_ADMIN_KEY (the page hands it out)',
+    },
+  );
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 
 export const SURFACES = ['home', 'more_like_this', 'search', 'email_digest'] as const;

@@ -1,4 +1,5 @@
 import { loadConfig } from '@recsys/config';
+import { KafkaBus } from '@recsys/kafka';
 import { buildApp } from './app.js';
 import { feedSettings, GatewayConfig } from './config.js';
 import { GrpcCandidatesClient, GrpcRankingClient } from './grpc-clients.js';
@@ -14,6 +15,13 @@ const config = loadConfig(GatewayConfig);
 const candidates = new GrpcCandidatesClient(config.CANDIDATES_ADDR);
 const ranking = new GrpcRankingClient(config.RANKING_ADDR);
 let draining = false;
+// Ingestion publishes here. A publish gives up after 2 retries, inside the
+// request's INGEST_PUBLISH_TIMEOUT_MS, so a broker outage is a prompt 503.
+const bus = new KafkaBus({
+  brokers: config.KAFKA_BROKERS,
+  clientId: config.KAFKA_CLIENT_ID,
+  publishRetries: 2,
+});
 
 const app = buildApp({
   candidates,
@@ -24,7 +32,30 @@ const app = buildApp({
   isReady: () => !draining,
   logger: { level: config.LOG_LEVEL },
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  ingest: {
+    bus,
+    keys: {
+      events: config.RECSYS_API_KEY,
+      items: config.RECSYS_ADMIN_KEY,
+      demo: config.RECSYS_DEMO_UI_KEY,
+    },
+    topics: { userEvents: config.USER_EVENTS_TOPIC, catalogEvents: config.CATALOG_EVENTS_TOPIC },
+    publishTimeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS,
+    maxFutureMs: config.INGEST_MAX_FUTURE_MS,
+    bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
+  },
 });
+// Say at boot what the ingestion routes will do, so a missing key is not found by a 401.
+for (const [route, key] of [
+  ['POST /v1/events', 'RECSYS_API_KEY'],
+  ['POST /v1/items', 'RECSYS_ADMIN_KEY'],
+] as const) {
+  if (config[key] === undefined)
+    app.log.warn(`${key} is not set: ${route} answers 401 to everyone`);
+}
+if (config.RECSYS_DEMO_UI_KEY !== undefined) {
+  app.log.warn('RECSYS_DEMO_UI_KEY is set: the page at / hands it out (demo only)');
+}
 
 async function shutdown(signal: string): Promise<void> {
   if (draining) return;
@@ -36,6 +67,7 @@ async function shutdown(signal: string): Promise<void> {
   await app.close();
   candidates.close();
   ranking.close();
+  await bus.close();
   app.log.info('stopped');
 }
 

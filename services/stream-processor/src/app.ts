@@ -1,5 +1,12 @@
 import { decodeUserEvent } from '@recsys/contracts';
-import { RedisSessionStore, type SessionStore } from '@recsys/feature-store';
+import {
+  RedisPopularityStore,
+  RedisSessionStore,
+  type ItemCategories,
+  type PopularityStore,
+  type SessionStore,
+  type UserRegions,
+} from '@recsys/feature-store';
 import {
   KafkaBus,
   runConsumer,
@@ -8,14 +15,28 @@ import {
   type RunningConsumer,
 } from '@recsys/kafka';
 import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
+import { kafkaLag, type LagProbe } from './lag.js';
 import { createLog, type Log } from './log.js';
+import { createProcessorMetrics } from './metrics.js';
 import { userEventsStage, type UserEventsStats } from './user-events.js';
 
-/** What the processor runs on; each one not supplied is built from the config (Kafka, Redis). */
+/**
+ * What the processor runs on. Bus and stores not supplied are built from the
+ * config (Kafka, Redis); the lookups are simply absent until supplied.
+ */
 export interface Deps {
   bus: EventBus;
   store: SessionStore;
+  popularity: PopularityStore;
+  /**
+   * Categories of an item, for category affinity and per-category popularity.
+   * The artifacts' catalog provides it; without it neither is kept.
+   */
+  itemCategories: ItemCategories;
+  /** Regions of users (from their profiles), for per-region popularity; without it none is kept. */
+  userRegions: UserRegions;
   log: Log;
   /** Called when a consumer has died for good; main.ts exits so the supervisor restarts it. */
   onFatal: (err: unknown) => void;
@@ -30,13 +51,17 @@ export interface StreamProcessor {
   /** Drains the batch in flight (it commits), leaves the group, closes what build() opened. */
   stop(): Promise<void>;
   stats(): Stats;
+  /** True between a finished start() and stop(): what /readyz reports. */
+  ready(): boolean;
+  /** Process metrics, consumer counters and (on Kafka) the group's lag, for /metrics. */
+  registry: Registry;
 }
 
 export function build(config: Config, deps: Partial<Deps> = {}): StreamProcessor {
   const log = deps.log ?? createLog('stream-processor');
   const owned: (() => Promise<unknown>)[] = [];
   let redis: Redis | undefined;
-  if (!deps.store) {
+  if (!deps.store || !deps.popularity) {
     redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
     redis.on('error', (err: Error) => log.warn('redis connection error', { err }));
     owned.push(() => redis!.quit());
@@ -54,6 +79,21 @@ export function build(config: Config, deps: Partial<Deps> = {}): StreamProcessor
         stateTtlSeconds: config.SESSION_TTL_S,
         dedupTtlSeconds: config.EVENT_DEDUP_TTL_S,
       },
+      itemCategories: deps.itemCategories,
+    });
+  const popularity =
+    deps.popularity ??
+    new RedisPopularityStore({
+      redis: redis!,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      limits: {
+        halfLifeMs: config.POPULARITY_HALF_LIFE_S * 1000,
+        maxItems: config.POPULARITY_MAX_ITEMS,
+        ttlSeconds: config.POPULARITY_TTL_S,
+        dedupTtlSeconds: config.EVENT_DEDUP_TTL_S,
+      },
+      itemCategories: deps.itemCategories,
+      userRegions: deps.userRegions,
     });
   const bus =
     deps.bus ??
@@ -67,13 +107,26 @@ export function build(config: Config, deps: Partial<Deps> = {}): StreamProcessor
       maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
     });
   if (!deps.bus) owned.push(() => bus.close());
+  // Lag is the broker's view, so only a Kafka bus has one.
+  let lag: LagProbe | undefined;
+  if (!deps.bus) {
+    lag = kafkaLag({
+      brokers: config.KAFKA_BROKERS,
+      clientId: config.KAFKA_CLIENT_ID,
+      groupId: config.USER_EVENTS_GROUP,
+      topic: config.USER_EVENTS_TOPIC,
+    });
+    owned.push(() => lag!.close());
+  }
 
-  const userEvents = userEventsStage(store);
+  const userEvents = userEventsStage(store, popularity);
   let consumer: RunningConsumer | undefined;
   let progress: NodeJS.Timeout | undefined;
+  let running = false;
   const stats = (): Stats => ({
     userEvents: { ...emptyConsumerStats, ...consumer?.stats(), ...userEvents.stats() },
   });
+  const registry = createProcessorMetrics(stats, config.USER_EVENTS_TOPIC, lag);
 
   return {
     async start() {
@@ -92,8 +145,10 @@ export function build(config: Config, deps: Partial<Deps> = {}): StreamProcessor
         },
       });
       if (config.PROGRESS_LOG_MS > 0) progress = logProgress(log, stats, config.PROGRESS_LOG_MS);
+      running = true;
     },
     async stop() {
+      running = false;
       clearInterval(progress);
       // The consumer is kept after it stopped, so its final counters stay readable.
       await consumer?.stop();
@@ -102,6 +157,8 @@ export function build(config: Config, deps: Partial<Deps> = {}): StreamProcessor
       owned.length = 0;
     },
     stats,
+    ready: () => running,
+    registry,
   };
 }
 

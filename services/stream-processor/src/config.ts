@@ -39,6 +39,15 @@ export const Config = z.object({
   SESSION_TTL_S: env.int(7 * 86_400, 60),
   /** How long an event_id is remembered; must outlast any redelivery or replay. */
   EVENT_DEDUP_TTL_S: env.int(2 * 86_400, 60),
+  /** A popularity event's weight halves after this many seconds. */
+  POPULARITY_HALF_LIFE_S: env.int(86_400, 60),
+  /** Items kept per popularity scope (global, each category, each region). */
+  POPULARITY_MAX_ITEMS: env.int(10_000, 10),
+  /** A popularity scope with no new events for this long expires. */
+  POPULARITY_TTL_S: env.int(30 * 86_400, 60),
+  /** /healthz, /readyz and /metrics; 0 picks a free port. */
+  METRICS_PORT: env.port(9103),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
   /** How long a stop may take to drain the batch in flight before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: env.int(30_000, 1_000),
   /** Period of the progress log line; 0 turns it off. */

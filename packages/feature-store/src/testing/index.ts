@@ -3,6 +3,8 @@ import { events } from '@recsys/contracts';
 import { describe, expect, it } from 'vitest';
 import type { ItemCategories, SessionLimits, SessionStore } from '../session.js';
 
+export { describePopularityStore, type PopularityStoreFactory } from './popularity.js';
+
 export interface StoreFactoryOptions {
   limits?: Partial<SessionLimits>;
   itemCategories?: ItemCategories;
