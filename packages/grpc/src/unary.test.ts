@@ -1,4 +1,4 @@
-import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { ranking } from '@recsys/contracts';
 import { AppError } from '@recsys/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,13 @@ beforeAll(async () => {
       {
         definition: ranking.RankingServiceService,
         implementation: {
-          rank: unary(RankSchema, async (req) => {
+          rank: unary(RankSchema, async (req, deadline) => {
+            if (req.userId === 'deadline')
+              return {
+                scores: [deadline ? deadline.getTime() - Date.now() : -1],
+                modelVersion: 'v1',
+                degraded: [],
+              };
             if (req.userId === 'boom') throw new Error('secret stack detail');
             if (req.userId === 'busy') throw new AppError('unavailable', 'model loading');
             return { scores: req.itemIds.map((_, i) => i), modelVersion: 'v1', degraded: [] };
@@ -63,6 +69,24 @@ describe('unary edge', () => {
     )) as ServiceError;
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(err.details).toMatch(/^itemIds:/);
+  });
+
+  it("passes the caller's deadline to the handler", async () => {
+    const before = Date.now();
+    const res = await new Promise<ranking.RankResponse>((resolve, reject) =>
+      client.rank(
+        ranking.RankRequest.fromPartial({ userId: 'deadline', itemIds: ['a'] }),
+        new Metadata(),
+        { deadline: before + 5_000 },
+        (err, r) => (err ? reject(err) : resolve(r)),
+      ),
+    );
+    // The handler sees the time left before the caller's deadline.
+    expect(res.scores[0]).toBeGreaterThan(3_000);
+    expect(res.scores[0]).toBeLessThanOrEqual(5_000);
+    await expect(rank({ userId: 'deadline', itemIds: ['a'] })).resolves.toMatchObject({
+      scores: [-1],
+    });
   });
 
   it('maps domain errors and hides internal ones', async () => {

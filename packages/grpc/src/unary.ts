@@ -21,8 +21,7 @@ export function unary<Req, Res, S extends z.ZodType>(
       callback(toServiceError(new AppError('invalid_argument', `${field}: ${issue?.message}`)));
       return;
     }
-    const deadline = call.getDeadline();
-    handler(parsed.data, deadline instanceof Date ? deadline : undefined).then(
+    handler(parsed.data, deadlineOf(call.getDeadline())).then(
       (response) => callback(null, response),
       (err: unknown) => {
         const appError = toAppError(err);
@@ -31,6 +30,12 @@ export function unary<Req, Res, S extends z.ZodType>(
       },
     );
   };
+}
+
+/** grpc-js gives the caller's deadline as a Date or as epoch ms (Infinity when none). */
+function deadlineOf(deadline: Date | number): Date | undefined {
+  if (deadline instanceof Date) return deadline;
+  return Number.isFinite(deadline) ? new Date(deadline) : undefined;
 }
 
 export function toServiceError(err: AppError): Partial<ServiceError> {
