@@ -1,0 +1,125 @@
+import type { RankedRows } from '@recsys/artifacts';
+import { AppError } from '@recsys/errors';
+import { takeRows, type CandidateSource, type SourceCandidate } from '../source.js';
+
+// Sources that read lists and indexes built once per version: popularity, arrival order,
+// the search index. None needs the user tower, so they also serve cold users.
+
+/**
+ * `popular`: training popularity for the user's tastes: the onboarding categories of the
+ * request and the session's strongest categories (interleaved, so every chosen category shows
+ * up), then the user's region, then device, then everyone. This is also the cold-start path.
+ */
+export const popularSource: CandidateSource = {
+  name: 'popular',
+  run(ctx, count) {
+    const { popularity } = ctx.state;
+    const { context } = ctx.request;
+    const categories = [
+      ...new Set([...context.preferredCategories, ...ctx.user.affinityCategories]),
+    ];
+    const lists = categories
+      .map((name) => popularity.get({ kind: 'category', name }))
+      .filter((l): l is RankedRows => l !== undefined);
+    const picked = new Set<number>();
+    const out: SourceCandidate[] = [];
+    interleave(lists, ctx, count, picked, out);
+    const fallbacks = [
+      context.region === '' ? undefined : popularity.get({ kind: 'region', name: context.region }),
+      context.device === '' ? undefined : popularity.get({ kind: 'device', name: context.device }),
+      popularity.get({ kind: 'global' }),
+    ];
+    for (const list of fallbacks) {
+      if (list !== undefined && out.length < count) {
+        takeRows(list.rows, list.scores, ctx, count, picked, out);
+      }
+    }
+    return Promise.resolve(out);
+  },
+};
+
+/** Round-robin over ranked lists: the best of each, then the second of each, ... */
+function interleave(
+  lists: readonly RankedRows[],
+  ctx: Parameters<typeof takeRows>[2],
+  count: number,
+  picked: Set<number>,
+  out: SourceCandidate[],
+): void {
+  for (let i = 0; out.length < count; i++) {
+    let any = false;
+    for (const list of lists) {
+      if (i >= list.rows.length) continue;
+      any = true;
+      const row = list.rows[i] ?? 0;
+      if (picked.has(row) || ctx.excluded(row) || !ctx.state.items.isLive(row)) continue;
+      picked.add(row);
+      out.push({ row, score: list.scores[i] ?? 0 });
+      if (out.length >= count) return;
+    }
+    if (!any) return;
+  }
+}
+
+/** `fresh`: the newest items of the catalog (live additions included once indexed). */
+export const freshSource: CandidateSource = {
+  name: 'fresh',
+  run(ctx, count) {
+    const { fresh } = ctx.state;
+    return Promise.resolve(takeRows(fresh.rows, fresh.scores, ctx, count));
+  },
+};
+
+const DAY_MS = 86_400_000;
+
+export interface EmailDigestOptions {
+  /** Items that arrived within this many days of the newest item count as recent. */
+  windowDays: number;
+}
+
+/**
+ * `email_digest`: the best unseen items of the last days: items that arrived within the window
+ * (measured back from the catalog's newest arrival, so an old export still has a "last
+ * week"), ranked by recent popularity; then, if too few arrived or the catalog has no arrival
+ * times, the items most popular lately (time-decayed counts).
+ */
+export function emailDigestSource({ windowDays }: EmailDigestOptions): CandidateSource {
+  return {
+    name: 'email_digest',
+    run(ctx, count) {
+      const { items, fresh, itemPopularity, popularity } = ctx.state;
+      const newest = items.createdAt(fresh.rows[0] ?? 0);
+      const recent: number[] = [];
+      if (newest !== undefined) {
+        const since = newest - windowDays * DAY_MS;
+        for (let i = 0; i < fresh.rows.length; i++) {
+          const row = fresh.rows[i] ?? 0;
+          const created = items.createdAt(row);
+          if (created === undefined || created < since) break;
+          if (!ctx.excluded(row) && items.isLive(row)) recent.push(row);
+        }
+      }
+      recent.sort((a, b) => (itemPopularity[b] ?? 0) - (itemPopularity[a] ?? 0) || b - a);
+      const picked = new Set<number>();
+      const out: SourceCandidate[] = [];
+      for (const row of recent.slice(0, count)) {
+        picked.add(row);
+        out.push({ row, score: itemPopularity[row] ?? 0 });
+      }
+      const trending = popularity.get({ kind: 'global' });
+      if (trending !== undefined) takeRows(trending.rows, trending.scores, ctx, count, picked, out);
+      return Promise.resolve(out);
+    },
+  };
+}
+
+/** `search`: items whose title, genres or tags match the query (SearchIndex). */
+export const searchSource: CandidateSource = {
+  name: 'search',
+  run(ctx, count) {
+    const query = ctx.request.query?.trim() ?? '';
+    if (query === '') throw new AppError('invalid_argument', 'query: the search surface needs q');
+    const keep = (row: number) => !ctx.excluded(row) && ctx.state.items.isLive(row);
+    return Promise.resolve(ctx.state.search.search(query, count, keep));
+  },
+};

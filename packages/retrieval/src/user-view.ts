@@ -1,0 +1,76 @@
+import type { Session } from '@recsys/feature-store';
+import type { RetrievalState } from './retrieval-state.js';
+
+/** What candidate generation knows about the user for one request. */
+export interface UserView {
+  userId: string;
+  /** Training vocabulary row; 0 for users training never saw. */
+  userRow: number;
+  /** Live session features; undefined when the session store could not answer. */
+  session: Session | undefined;
+  /** The session's recent items as rows, newest first (unknown items dropped). */
+  sessionRows: number[];
+  /**
+   * The history the user tower reads: session items first (newest), then the training history
+   * without them, at most `historyLength` rows (training/features/history.py's layout).
+   */
+  historyRows: number[];
+  /** Items the user has seen: the session's seen set and the training history. */
+  seenRows: Set<number>;
+  /** No training row, no history and no session: served by the cold-start mix. */
+  cold: boolean;
+  /** Categories the session shows most interest in, strongest first. */
+  affinityCategories: string[];
+}
+
+/** Categories taken from the session's affinity for the popular source. */
+const AFFINITY_CATEGORIES = 3;
+
+export function buildUserView(
+  state: RetrievalState,
+  userId: string,
+  session: Session | undefined,
+): UserView {
+  const { histories } = state;
+  const userRow = histories?.userRow(userId) ?? 0;
+  const training = histories?.history(userRow) ?? new Int32Array(0);
+  const sessionRows = rowsOf(state, session?.recentItems ?? []);
+  const inSession = new Set(sessionRows);
+  const historyRows = [...sessionRows];
+  for (let i = 0; i < training.length && historyRows.length < state.historyLength; i++) {
+    const row = training[i] ?? 0;
+    if (row > 0 && !inSession.has(row)) historyRows.push(row);
+  }
+  historyRows.length = Math.min(historyRows.length, state.historyLength);
+
+  const seenRows = new Set<number>(training);
+  for (const row of rowsOf(state, session?.seen ?? [])) seenRows.add(row);
+  for (const row of sessionRows) seenRows.add(row);
+  seenRows.delete(0);
+
+  const affinity = Object.entries(session?.categoryAffinity ?? {})
+    .filter(([, score]) => score > 0)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .slice(0, AFFINITY_CATEGORIES)
+    .map(([category]) => category);
+
+  return {
+    userId,
+    userRow,
+    session,
+    sessionRows,
+    historyRows,
+    seenRows,
+    cold: userRow === 0 && historyRows.length === 0,
+    affinityCategories: affinity,
+  };
+}
+
+function rowsOf(state: RetrievalState, ids: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const id of ids) {
+    const row = state.items.rowOf(id);
+    if (row !== undefined) out.push(row);
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+import type { VersionWatcher, WatchEvent } from '@recsys/artifacts';
+import type { SessionStore } from '@recsys/feature-store';
+import type { GrpcService } from '@recsys/grpc';
+import { startRetrieval, type RetrievalState, type Retriever } from '@recsys/retrieval';
+import { mixesOf, type CandidatesConfig } from './config.js';
+import type { Log } from './log.js';
+import { createCandidatesMetrics, retrieverHooks, type CandidatesMetrics } from './metrics.js';
+import { candidateService } from './server.js';
+
+export interface CandidatesApp {
+  retriever: Retriever;
+  watcher: VersionWatcher<RetrievalState>;
+  metrics: CandidatesMetrics;
+  service: GrpcService;
+  /** True once a version is loaded; main.ts turns readiness off itself while draining. */
+  ready(): boolean;
+  /** Stops watching and frees every version once its calls finish. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the service: retrieval over the artifacts root (tables, index and user tower per
+ * version, swapped live), metrics and the gRPC service. Resolves once the first version is
+ * loaded; rejects, serving nothing, if it cannot be.
+ */
+export async function buildCandidates(
+  config: CandidatesConfig,
+  deps: { sessions: SessionStore | undefined; log: Log; metrics?: CandidatesMetrics },
+): Promise<CandidatesApp> {
+  const metrics = deps.metrics ?? createCandidatesMetrics();
+  const onEvent = (event: WatchEvent) => {
+    if (event.kind === 'loaded') {
+      metrics.versionLoads.inc({ outcome: 'ok' });
+      metrics.servedVersion.reset();
+      metrics.servedVersion.set({ version: event.version }, 1);
+      deps.log.info('artifacts loaded', { ...event, ms: Math.round(event.ms) });
+      return;
+    }
+    if (event.kind === 'load_failed') metrics.versionLoads.inc({ outcome: 'failed' });
+    deps.log.error(`artifacts ${event.kind.replace('_', ' ')}; still serving the previous one`, {
+      ...event,
+    });
+  };
+  const retrieval = await startRetrieval({
+    artifactsDir: config.ARTIFACTS_DIR,
+    pollMs: config.ARTIFACTS_POLL_MS,
+    drainMs: config.ARTIFACTS_DRAIN_MS,
+    verify: config.ARTIFACTS_VERIFY,
+    state: {
+      workers: config.ONNX_WORKERS,
+      nprobe: config.NPROBE,
+      useIndexFile: config.ANN_INDEX === 'file',
+      factory: config.ANN_FACTORY,
+      encoderDeadlineMs: config.ENCODER_DEADLINE_MS,
+      maxBatch: config.ENCODER_MAX_BATCH,
+    },
+    sessions: deps.sessions,
+    mixes: mixesOf(config),
+    sources: { windowDays: config.DIGEST_WINDOW_DAYS },
+    sessionDeadlineMs: config.SESSION_DEADLINE_MS,
+    sourceDeadlineMs: config.SOURCE_DEADLINE_MS,
+    hooks: retrieverHooks(metrics),
+    onEvent,
+  });
+  const { retriever, watcher } = retrieval;
+  return {
+    retriever,
+    watcher,
+    metrics,
+    service: candidateService(retriever, metrics),
+    ready: () => watcher.live.ready,
+    close: () => retrieval.close(),
+  };
+}

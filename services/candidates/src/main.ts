@@ -1,0 +1,81 @@
+import { loadConfig } from '@recsys/config';
+import { RedisSessionStore } from '@recsys/feature-store';
+import { startGrpcServer, type RunningGrpcServer } from '@recsys/grpc';
+import { startHealthServer, type HealthServer } from '@recsys/telemetry';
+import { Redis } from 'ioredis';
+import { buildCandidates, type CandidatesApp } from './app.js';
+import { CandidatesConfig } from './config.js';
+import { createLog } from './log.js';
+import { createCandidatesMetrics } from './metrics.js';
+
+// Fleet wiring: Redis session features, artifacts from ARTIFACTS_DIR, gRPC on PORT.
+const log = createLog('candidates');
+let config: CandidatesConfig;
+try {
+  config = loadConfig(CandidatesConfig);
+} catch (err) {
+  log.error('bad configuration', { err });
+  process.exit(1);
+}
+
+const metrics = createCandidatesMetrics();
+// Commands fail fast while Redis is down, so a request degrades instead of queueing behind it.
+const redis = new Redis(config.REDIS_URL, {
+  lazyConnect: true,
+  maxRetriesPerRequest: 0,
+  enableOfflineQueue: false,
+});
+redis.on('error', (err: Error) => log.error('redis', { err }));
+let app: CandidatesApp | undefined;
+let server: RunningGrpcServer | undefined;
+let health: HealthServer | undefined;
+let draining = false;
+let stopping: Promise<void> | undefined;
+
+/** Readiness off, a delay for load balancers to notice, in-flight calls finish, then exit. */
+function shutdown(reason: string, code: number): Promise<void> {
+  if (stopping) return stopping;
+  draining = true;
+  log.info('draining', { reason, delayMs: config.DRAIN_DELAY_MS });
+  stopping = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
+    await server?.shutdown(config.SHUTDOWN_GRACE_MS);
+    await app?.close();
+    await health?.close();
+    redis.disconnect();
+    log.info('stopped');
+  })().then(
+    () => process.exit(code),
+    (err: unknown) => {
+      log.error('shutdown failed', { err });
+      process.exit(1);
+    },
+  );
+  return stopping;
+}
+
+process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+process.on('SIGINT', () => void shutdown('SIGINT', 0));
+
+try {
+  // Up first, so probes see "not ready" rather than nothing while artifacts load.
+  health = await startHealthServer({
+    port: config.METRICS_PORT,
+    registry: metrics.registry,
+    ready: () => !draining && app?.ready() === true,
+  });
+  redis
+    .connect()
+    .catch((err: unknown) => log.error('redis connect failed; serving degraded', { err }));
+  const sessions = new RedisSessionStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX });
+  app = await buildCandidates(config, { sessions, log, metrics });
+  server = await startGrpcServer({ port: config.PORT, host: config.HOST, services: [app.service] });
+  log.info('serving', {
+    port: server.port,
+    metricsPort: health.port,
+    version: app.watcher.live.version,
+  });
+} catch (err) {
+  log.error('start failed', { err });
+  await shutdown('start failed', 1);
+}
