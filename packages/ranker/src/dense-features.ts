@@ -1,0 +1,160 @@
+import { AppError } from '@recsys/errors';
+import type { ItemTables, RankerTables } from './tables.js';
+import type { UserFeatures } from './user-features.js';
+
+/**
+ * The dense columns training computes (features/ranker_features.py BASE_COLUMNS),
+ * followed there by one `item_<scalar>` column per content scalar. The model's
+ * column order comes from the manifest; this list only names what can be computed.
+ */
+export const BASE_COLUMNS = [
+  'retrieval_score',
+  'i2i_sum',
+  'i2i_max',
+  'i2i_count',
+  'history_sim_mean',
+  'last_items_sim_max',
+  'last_items_sim_mean',
+  'session_click_count',
+  'session_category_affinity',
+  'user_category_affinity',
+  'item_log_count',
+  'item_log_decayed_popularity',
+  'item_uses_content',
+  'user_history_length',
+] as const;
+
+const N_BASE = BASE_COLUMNS.length;
+
+/** Where each model column comes from: a base column index, or N_BASE + a scalar index. */
+export interface DensePlan {
+  columns: readonly string[];
+  source: Int32Array;
+  /** False when the model does not read retrieval_score, so no user embedding is needed. */
+  needsUserEmbedding: boolean;
+}
+
+/** Maps the manifest's column names onto what can be computed; an unknown name fails the load. */
+export function densePlan(columns: readonly string[], items: ItemTables): DensePlan {
+  const source = new Int32Array(columns.length);
+  columns.forEach((name, i) => {
+    const base = (BASE_COLUMNS as readonly string[]).indexOf(name);
+    const scalar = name.startsWith('item_') ? items.scalarNames.indexOf(name.slice(5)) : -1;
+    if (base < 0 && scalar < 0) {
+      throw new AppError('invalid_argument', `ranker: unknown dense column "${name}"`);
+    }
+    source[i] = base >= 0 ? base : N_BASE + scalar;
+  });
+  return { columns, source, needsUserEmbedding: columns.includes('retrieval_score') };
+}
+
+function dot(a: Float32Array, aAt: number, b: Float32Array, bAt: number, d: number): number {
+  // Four accumulators: V8 then keeps four independent multiply-add chains in flight.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < d; j += 4) {
+    s0 += a[aAt + j]! * b[bAt + j]!;
+    s1 += a[aAt + j + 1]! * b[bAt + j + 1]!;
+    s2 += a[aAt + j + 2]! * b[bAt + j + 2]!;
+    s3 += a[aAt + j + 3]! * b[bAt + j + 3]!;
+  }
+  for (; j < d; j++) s0 += a[aAt + j]! * b[bAt + j]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+function categoryShare(counts: Float32Array, total: number, row: number, t: ItemTables): number {
+  let s = 0;
+  for (let j = row * t.categoryWidth; j < (row + 1) * t.categoryWidth; j++) {
+    const c = t.categories[j]!;
+    if (c > 0) s += counts[c]!;
+  }
+  return s / Math.max(total, 1);
+}
+
+/**
+ * Writes the raw dense matrix [candidates, columns] into `out` (NaN = unknown;
+ * the graph standardises). `userEmbedding` may be absent: retrieval_score is then
+ * NaN, and can be filled later with fillRetrievalScore.
+ */
+export function writeDense(
+  out: Float32Array,
+  plan: DensePlan,
+  user: UserFeatures,
+  candidates: Int32Array,
+  t: RankerTables,
+): void {
+  const items = t.items;
+  const { embeddings: emb, embeddingDim: d, usesContent, scalars } = items;
+  const { logCounts, logDecayed } = itemLogs(items);
+  const { lastRows, historyMean, neighbourSlot } = user;
+  const nLast = lastRows.length;
+  const nScalars = items.scalarNames.length;
+  const width = plan.columns.length;
+  const base = new Float64Array(N_BASE);
+  base[0] = NaN;
+  base[7] = user.sessionCount;
+  base[13] = user.historyCount;
+  for (let i = 0; i < candidates.length; i++) {
+    const row = candidates[i]!;
+    const at = row * d;
+    const slot = neighbourSlot.get(row);
+    let lastMax = -Infinity;
+    let lastSum = 0;
+    for (let l = 0; l < nLast; l++) {
+      const sim = Math.fround(dot(emb, at, emb, lastRows[l]! * d, d));
+      if (sim > lastMax) lastMax = sim;
+      lastSum += sim;
+    }
+    base[1] = slot === undefined ? 0 : user.neighbourSum[slot]!;
+    base[2] = slot === undefined ? 0 : user.neighbourMax[slot]!;
+    base[3] = slot === undefined ? 0 : user.neighbourCount[slot]!;
+    base[4] = dot(emb, at, historyMean, 0, d);
+    base[5] = nLast > 0 ? lastMax : 0;
+    base[6] = lastSum / Math.max(nLast, 1);
+    base[8] = categoryShare(user.sessionCategoryCounts, user.sessionCount, row, items);
+    base[9] = categoryShare(user.userCategoryCounts, user.historyCount, row, items);
+    base[10] = logCounts[row]!;
+    base[11] = logDecayed[row]!;
+    base[12] = usesContent[row]!;
+    const o = i * width;
+    for (let c = 0; c < width; c++) {
+      const src = plan.source[c]!;
+      out[o + c] = src < N_BASE ? base[src]! : scalars[row * nScalars + src - N_BASE]!;
+    }
+  }
+}
+
+const LOGS = new WeakMap<ItemTables, { logCounts: Float64Array; logDecayed: Float64Array }>();
+
+/** log1p of the popularity columns, computed once per version rather than per candidate. */
+function itemLogs(items: ItemTables) {
+  let logs = LOGS.get(items);
+  if (logs === undefined) {
+    logs = {
+      logCounts: Float64Array.from(items.counts, Math.log1p),
+      logDecayed: Float64Array.from(items.decayed, Math.log1p),
+    };
+    LOGS.set(items, logs);
+  }
+  return logs;
+}
+
+/** retrieval_score = user embedding . candidate embedding, the ANN's own score. */
+export function fillRetrievalScore(
+  out: Float32Array,
+  plan: DensePlan,
+  userEmbedding: Float32Array,
+  candidates: Int32Array,
+  items: ItemTables,
+): void {
+  const column = plan.source.indexOf(0);
+  if (column < 0) return;
+  const d = items.embeddingDim;
+  const width = plan.columns.length;
+  for (let i = 0; i < candidates.length; i++) {
+    out[i * width + column] = dot(items.embeddings, candidates[i]! * d, userEmbedding, 0, d);
+  }
+}
