@@ -10,10 +10,11 @@ VENV := training/.venv
 PY := $(VENV)/bin/python
 STAMPS := .run/stamps
 DATA ?=
-OUT ?= artifacts/latest
+OUT ?=
 
 .PHONY: help demo test setup system node venv gen build lint test-unit test-python \
-        test-integration infra-up infra-down train eval bench clean
+        test-integration test-e2e tiny-artifacts infra-up infra-down train eval bench clean \
+        up down FORCE
 
 help:
 	@echo "make demo   set up everything and run the demo"
@@ -45,8 +46,20 @@ gen: node venv
 	pnpm run gen
 	$(PY) -m recsys_training.gen_proto
 
+# The FAISS addon is compiled against Debian's libfaiss-dev (make -C packages/ann).
 build: gen
+	pnpm --filter @recsys/ann run build:native
 	pnpm exec tsc -b
+
+# Real artifacts from a tiny training run, shared by the TypeScript tests;
+# retrained whenever the training code changes.
+TINY := .run/artifacts-tiny
+$(TINY)/manifest.json: $(shell find training/src -name '*.py' -not -path '*/gen/*' 2>/dev/null) training/pyproject.toml
+	rm -rf $(TINY) $(TINY).tmp
+	cd training && .venv/bin/python -m recsys_training.train --tiny --out ../$(TINY).tmp
+	mv $(TINY).tmp $(TINY)
+
+tiny-artifacts: venv gen $(TINY)/manifest.json
 
 # ---- checks -------------------------------------------------------------
 
@@ -55,7 +68,7 @@ lint: node
 	pnpm exec eslint .
 	pnpm exec prettier --check .
 
-test-unit: build
+test-unit: build tiny-artifacts
 	pnpm exec vitest run --project unit
 
 test-python: gen
@@ -69,17 +82,75 @@ infra-down:
 
 # Integration tests run against the real Redis and Kafka started here, which
 # are stopped again whatever the outcome.
-test-integration: build infra-up
+test-integration: build tiny-artifacts infra-up
 	status=0; pnpm exec vitest run --project integration || status=$$?; \
 	deploy/local/infra.sh stop; exit $$status
 
-test: setup lint test-unit test-python test-integration
+# e2e: the fleet as separate processes (tests/e2e spawns them on free ports) on
+# the real Redis and Kafka, through REST; infra stopped again whatever the outcome.
+# The infra is started in the recipe, not through infra-up: within `make test`
+# infra-up has already run (and test-integration stopped it again).
+test-e2e: build tiny-artifacts system
+	deploy/local/infra.sh start
+	status=0; pnpm exec vitest run --project e2e || status=$$?; \
+	deploy/local/infra.sh stop; exit $$status
 
-# ---- the demo and the training commands ----------------------------------
+test: setup lint test-unit test-python test-integration test-e2e
 
-demo: setup infra-up
-	@echo "Infrastructure is up (Redis, Kafka). Serving lands with the serving issue;"
-	@echo "until then the demo trains nothing and serves nothing."
+# ---- training and evaluation ----------------------------------------------
+
+# DATA is a MovieLens or generic folder; without it, the synthetic catalog.
+DATA_ARG := $(if $(DATA),--data $(DATA),--data synthetic)
+
+train: venv gen
+	$(PY) -m recsys_training.train $(DATA_ARG) --out $(or $(OUT),artifacts/latest)
+
+eval: venv gen
+	$(PY) -m recsys_training.evaluate $(DATA_ARG) --out $(or $(OUT),artifacts/eval)
+
+# ---- the demo --------------------------------------------------------------
+
+# The demo trains the synthetic default (or DATA=) into artifacts/demo once,
+# and again only when the training code, DATA or the flags change; then every
+# service runs in one process (in-memory store and bus) on port 8080, in the
+# foreground. The full default budget takes well over 10 minutes on 2 cores,
+# so the demo trains with --tiny budgets; DEMO_TRAIN_FLAGS= trains the full one.
+DEMO := artifacts/demo
+DEMO_TRAIN_FLAGS ?= --tiny
+DEMO_PORT ?= 8080
+DEMO_HOST ?= 127.0.0.1
+TRAIN_SOURCES := $(shell find training/src -name '*.py' -not -path '*/gen/*' 2>/dev/null) training/pyproject.toml
+
+# The data and flags the demo was trained with; rewritten only on a change,
+# so it can be a prerequisite.
+$(STAMPS)/demo-data: FORCE
+	@mkdir -p $(STAMPS)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(DATA_ARG) $(DEMO_TRAIN_FLAGS)" ] || echo "$(DATA_ARG) $(DEMO_TRAIN_FLAGS)" > $@
+
+$(DEMO)/manifest.json: $(TRAIN_SOURCES) $(STAMPS)/demo-data
+	rm -rf $(DEMO).tmp
+	$(PY) -m recsys_training.train $(DATA_ARG) $(DEMO_TRAIN_FLAGS) --out $(DEMO).tmp
+	rm -rf $(DEMO) && mv $(DEMO).tmp $(DEMO)
+
+demo: setup $(DEMO)/manifest.json
+	@echo "starting every service in one process; the page will be at http://$(DEMO_HOST):$(DEMO_PORT)/"
+	ARTIFACTS_DIR=$(DEMO) PORT=$(DEMO_PORT) HOST=$(DEMO_HOST) PUBLIC_HOST=$(DEMO_HOST) LOG_LEVEL=$${LOG_LEVEL:-warn} \
+	  exec node services/gateway/dist/all-in-one.js
+
+# ---- fleet mode ------------------------------------------------------------
+
+# One process per service on real Redis and Kafka, in the background; logs and
+# PID files under .run/fleet. `make down` stops exactly those, then the infra.
+ARTIFACTS ?= artifacts/latest
+
+up: build infra-up
+	deploy/local/fleet-up.sh $(ARTIFACTS)
+
+down:
+	deploy/local/fleet-down.sh
+	deploy/local/infra.sh stop
+
+FORCE:
 
 clean: infra-down
 	rm -rf .run artifacts node_modules packages/*/dist services/*/dist $(VENV)

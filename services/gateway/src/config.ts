@@ -22,6 +22,11 @@ export const GatewayConfig = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    /**
+     * Fleet mode: the artifacts root the other services serve, read here for item embeddings
+     * (MMR) and titles (reasons). Unset, MMR reports diversity_unavailable.
+     */
+    ARTIFACTS_DIR: z.string().min(1).optional(),
     CANDIDATES_ADDR: z.string().min(1).default('127.0.0.1:50051'),
     RANKING_ADDR: z.string().min(1).default('127.0.0.1:50052'),
     CANDIDATES_DEADLINE_MS: ms(100),

@@ -1,3 +1,5 @@
+import { itemTitles, itemVectors, loadArtifacts, VersionWatcher } from '@recsys/artifacts';
+import type { Artifacts } from '@recsys/artifacts';
 import { loadConfig } from '@recsys/config';
 import { KafkaBus } from '@recsys/kafka';
 import { buildApp } from './app.js';
@@ -8,10 +10,23 @@ import { InMemoryProfileStore } from './profile-store.js';
 
 // Fleet wiring: candidates and ranking over gRPC. The all-in-one mode builds
 // the same app with in-process clients instead. Not wired yet: a Redis
-// ProfileStore (preferences live in this process until then) and item
-// embeddings/titles from the artifacts (until then MMR reports
+// ProfileStore (preferences live in this process until then). Item embeddings
+// and titles come from ARTIFACTS_DIR when set (else MMR reports
 // diversity_unavailable and reasons name items by id).
 const config = loadConfig(GatewayConfig);
+const items =
+  config.ARTIFACTS_DIR === undefined
+    ? undefined
+    : await VersionWatcher.start<Artifacts>({
+        root: config.ARTIFACTS_DIR,
+        pollMs: 10_000,
+        load: async ({ dir }) => {
+          const artifacts = await loadArtifacts(dir);
+          return { version: artifacts.version, value: artifacts };
+        },
+        close: () => undefined,
+      });
+const currentItems = () => items?.live.peek();
 const candidates = new GrpcCandidatesClient(config.CANDIDATES_ADDR);
 const ranking = new GrpcRankingClient(config.RANKING_ADDR);
 let draining = false;
@@ -27,6 +42,9 @@ const app = buildApp({
   candidates,
   ranking,
   profiles: new InMemoryProfileStore(),
+  ...(items === undefined
+    ? {}
+    : { itemVectors: itemVectors(currentItems), itemTitles: itemTitles(currentItems) }),
   metrics: createGatewayMetrics(),
   settings: feedSettings(config),
   isReady: () => !draining,
@@ -68,6 +86,7 @@ async function shutdown(signal: string): Promise<void> {
   candidates.close();
   ranking.close();
   await bus.close();
+  await items?.close();
   app.log.info('stopped');
 }
 
