@@ -12,6 +12,14 @@ STAMPS := .run/stamps
 DATA ?=
 OUT ?=
 
+# Redis and Kafka for tests and the fleet: the scripts start them on these
+# ports and every test and service reads the matching URLs.
+REDIS_PORT ?= 6379
+KAFKA_PORT ?= 9092
+export REDIS_PORT KAFKA_PORT
+export REDIS_URL ?= redis://127.0.0.1:$(REDIS_PORT)
+export KAFKA_BROKERS ?= 127.0.0.1:$(KAFKA_PORT)
+
 .PHONY: help demo test setup system node venv gen build lint test-unit test-python \
         test-integration test-e2e tiny-artifacts infra-up infra-down train eval bench clean \
         up down FORCE
@@ -64,7 +72,7 @@ tiny-artifacts: venv gen $(TINY)/manifest.json
 # ---- checks -------------------------------------------------------------
 
 lint: node
-	pnpm exec buf lint proto
+	pnpm --filter @recsys/contracts run lint:proto
 	pnpm exec eslint .
 	pnpm exec prettier --check .
 

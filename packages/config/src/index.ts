@@ -26,7 +26,12 @@ export const env = {
   list: (fallback: string[]) =>
     z
       .string()
-      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
       .default(fallback),
   bool: (fallback: boolean) =>
     z

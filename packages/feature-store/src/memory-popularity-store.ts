@@ -53,7 +53,6 @@ export class MemoryPopularityStore implements PopularityStore {
   }
 
   // async: a bad query rejects, as it does in the Redis store.
-  // eslint-disable-next-line @typescript-eslint/require-await
   async getPopular(query: PopularQuery): Promise<PopularItem[]> {
     checkLimit(query.limit);
     const at = query.at ?? this.now();
