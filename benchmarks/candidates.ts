@@ -78,6 +78,7 @@ async function measure(
   };
 }
 
+const machine = describeMachine(faissVersion());
 const dir = args.artifacts ?? (await tinyArtifacts());
 const artifacts = await loadArtifacts(dir, { histories: true });
 const users = artifacts.histories?.users;
@@ -148,6 +149,7 @@ for (const [mode, generate] of Object.entries(modes)) {
   }
 }
 
+const nprobe = app.watcher.live.peek()?.nprobe ?? 0;
 client.close();
 await server.shutdown(1000);
 await app.close();
@@ -166,7 +168,7 @@ await writeCandidatesResults(new URL('../results/', import.meta.url), {
   label: args.label ?? 'tiny',
   command: `${envPrefix}${argv.length > 0 ? `${base} ${argv.join(' ')}` : base}`,
   date: new Date().toISOString(),
-  machine: describeMachine(faissVersion()),
+  machine,
   artifacts: {
     dir,
     version: artifacts.version,
@@ -178,7 +180,7 @@ await writeCandidatesResults(new URL('../results/', import.meta.url), {
       config.ANN_INDEX === 'file' && artifacts.manifest.index?.path
         ? `${artifacts.manifest.index.factory} (trained by the exporter)`
         : `${config.ANN_FACTORY ?? (artifacts.manifest.index?.factory || defaultFactory(artifacts.items.size))} (built at load)`,
-    nprobe: app.watcher.live.peek()?.nprobe ?? 0,
+    nprobe,
   },
   settings: {
     requests: REQUESTS,

@@ -81,6 +81,25 @@ export async function readInt64AsFloat64(
   return out;
 }
 
+/** Values checked between two yields to the event loop (loads run beside live traffic). */
+const CHUNK = 1 << 20;
+
+/** Fails, naming the file, when any value is outside 0..limit-1; yields every CHUNK values. */
+export async function assertRowsBelow(
+  path: string,
+  values: Int32Array,
+  limit: number,
+): Promise<void> {
+  for (let start = 0; start < values.length; start += CHUNK) {
+    const end = Math.min(values.length, start + CHUNK);
+    for (let i = start; i < end; i++) {
+      const v = values[i] ?? 0;
+      if (v < 0 || v >= limit) throw corrupt(path, `row ${v} at ${i} is outside the item table`);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 function checkLength(path: string, actual: number, expected: number | undefined): void {
   if (expected !== undefined && actual !== expected) {
     throw corrupt(path, `holds ${actual} values, the manifest implies ${expected}`);

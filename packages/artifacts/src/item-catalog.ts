@@ -1,4 +1,5 @@
 import { AppError } from '@recsys/errors';
+import { StringTable } from './string-table.js';
 
 /** One catalog item as the trainer exported it (or a live upsert described it). */
 export interface ItemRecord {
@@ -12,21 +13,27 @@ export interface ItemRecord {
   numeric?: Readonly<Record<string, number>>;
 }
 
-const EMPTY: readonly string[] = [];
-
 /**
  * The items of one artifacts version by row. Row r (1..n) is the trainer's item_idx + 1; row 0
  * is padding, as in every model input. Rows are what the ANN index stores as ids; external ids
  * appear only at the edges (rowOf, idOf). Live catalog updates append rows and retire them,
  * never renumber, so an index built on this catalog stays valid.
+ *
+ * Stored by column (ids and titles as strings, categories and tags as codes into shared string
+ * tables, arrival times in a Float64Array) rather than one object per item: a million items are
+ * a few large arrays the garbage collector barely has to trace, not millions of small objects.
  */
 export class ItemCatalog {
   private readonly ids: string[] = [''];
+  private readonly titles: string[] = [''];
   private readonly rows = new Map<string, number>();
-  private readonly records: (ItemRecord | undefined)[] = [undefined];
+  private readonly categoryCodes = new StringTable();
+  private readonly tagCodes = new StringTable();
+  private readonly numeric = new Map<number, Readonly<Record<string, number>>>();
+  private createdAtByRow = new Float64Array(1024).fill(Number.NaN);
   private readonly retired = new Set<number>();
 
-  constructor(items: Iterable<ItemRecord>) {
+  constructor(items: Iterable<ItemRecord> = []) {
     for (const item of items) this.append(item);
   }
 
@@ -46,27 +53,39 @@ export class ItemCatalog {
   }
 
   idOf(row: number): string | undefined {
-    return row > 0 && !this.retired.has(row) ? this.ids[row] : undefined;
+    return this.isLive(row) ? this.ids[row] : undefined;
   }
 
+  /** The item as a record (built on each call: for catalog work, not per-candidate loops). */
   record(row: number): ItemRecord | undefined {
-    return this.retired.has(row) ? undefined : this.records[row];
+    if (!this.isLive(row)) return undefined;
+    const numeric = this.numeric.get(row);
+    return {
+      id: this.ids[row] ?? '',
+      title: this.titles[row] ?? '',
+      categories: this.categoryCodes.valuesOf(row),
+      tags: this.tagCodes.valuesOf(row),
+      createdAt: this.createdAt(row),
+      ...(numeric === undefined ? {} : { numeric }),
+    };
   }
 
   title(row: number): string | undefined {
-    return this.record(row)?.title;
+    return this.isLive(row) ? this.titles[row] : undefined;
   }
 
   categories(row: number): readonly string[] {
-    return this.record(row)?.categories ?? EMPTY;
+    return this.isLive(row) ? this.categoryCodes.valuesOf(row) : [];
   }
 
   tags(row: number): readonly string[] {
-    return this.record(row)?.tags ?? EMPTY;
+    return this.isLive(row) ? this.tagCodes.valuesOf(row) : [];
   }
 
   createdAt(row: number): number | undefined {
-    return this.record(row)?.createdAt;
+    if (!this.isLive(row)) return undefined;
+    const value = this.createdAtByRow[row] ?? Number.NaN;
+    return Number.isNaN(value) ? undefined : value;
   }
 
   /** False for padding, unknown and retired rows: what sources check before returning one. */
@@ -78,7 +97,7 @@ export class ItemCatalog {
   upsert(item: ItemRecord): number {
     const known = this.rows.get(item.id);
     if (known === undefined) return this.append(item);
-    this.records[known] = item;
+    this.store(known, item);
     this.retired.delete(known);
     return known;
   }
@@ -96,8 +115,23 @@ export class ItemCatalog {
     }
     const row = this.ids.length;
     this.ids.push(item.id);
-    this.records.push(item);
+    this.titles.push('');
     this.rows.set(item.id, row);
+    this.store(row, item);
     return row;
+  }
+
+  private store(row: number, item: ItemRecord): void {
+    this.titles[row] = item.title;
+    this.categoryCodes.set(row, item.categories);
+    this.tagCodes.set(row, item.tags);
+    if (row >= this.createdAtByRow.length) {
+      const grown = new Float64Array(Math.max(row + 1, this.createdAtByRow.length * 2));
+      grown.fill(Number.NaN).set(this.createdAtByRow);
+      this.createdAtByRow = grown;
+    }
+    this.createdAtByRow[row] = item.createdAt ?? Number.NaN;
+    if (item.numeric === undefined) this.numeric.delete(row);
+    else this.numeric.set(row, item.numeric);
   }
 }

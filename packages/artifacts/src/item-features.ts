@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { corrupt, readJsonLines } from './files.js';
-import { ItemCatalog, type ItemRecord } from './item-catalog.js';
+import { ItemCatalog } from './item-catalog.js';
 
 /**
  * Per-item model inputs by item row (row 0 padding), as training's ItemTable holds them
@@ -70,7 +70,7 @@ export async function readItemFeatures(
     decayed: new Float32Array(rows),
     usesContent: new Uint8Array(rows),
   };
-  const records: ItemRecord[] = [];
+  const catalog = new ItemCatalog();
   let expected = 1;
   const count = await readJsonLines(path, ItemLine, (item, line) => {
     const bad = (why: string) => corrupt(path, `line ${line}: ${why}`);
@@ -87,7 +87,7 @@ export async function readItemFeatures(
     features.counts[item.row] = item.count;
     features.decayed[item.row] = item.decayed;
     features.usesContent[item.row] = item.uses_content ? 1 : 0;
-    records.push({
+    catalog.upsert({
       id: item.id,
       title: item.title,
       categories: item.categories,
@@ -97,5 +97,5 @@ export async function readItemFeatures(
     expected++;
   });
   if (count !== rows - 1) throw corrupt(path, `${count} items, the manifest says ${rows - 1}`);
-  return { catalog: new ItemCatalog(records), features };
+  return { catalog, features };
 }

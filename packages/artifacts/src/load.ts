@@ -4,6 +4,7 @@ import { AppError } from '@recsys/errors';
 import { z } from 'zod';
 import type { Artifacts } from './artifacts.js';
 import {
+  assertRowsBelow,
   corrupt,
   readFloat32,
   readInt64AsFloat64,
@@ -89,9 +90,7 @@ export async function loadArtifacts(dir: string, options: LoadOptions = {}): Pro
   if (neighbourRows.length !== itemRows * k || neighbourScores.length !== itemRows * k) {
     throw corrupt(neighbourPath, `is not ${itemRows} x ${k} like its scores and the items`);
   }
-  if (neighbourRows.some((r) => r < 0 || r >= itemRows)) {
-    throw corrupt(neighbourPath, 'holds a row outside the item table');
-  }
+  await assertRowsBelow(neighbourPath, neighbourRows, itemRows);
   const popularityFile = file('popularity');
   const popularity = popularityFile
     ? await readPopularity(popularityFile.path, itemRows)
@@ -136,9 +135,7 @@ async function readHistories(
       : undefined,
   ]);
   const itemRows = manifest.itemRows;
-  if (itemRows > 0 && rows.some((r) => r < 0 || r >= itemRows)) {
-    throw corrupt(binary('user_history_rows', 'i32le'), 'holds a row outside the item table');
-  }
+  if (itemRows > 0) await assertRowsBelow(binary('user_history_rows', 'i32le'), rows, itemRows);
   return new UserHistories(users, length, rows, times, 0);
 }
 

@@ -47,9 +47,11 @@ export async function applyCatalogUpdate(
   if (retiredRows.length > 0) await remove(BigInt64Array.from(retiredRows, (r) => BigInt(r)));
   const rows: number[] = [];
   for (const { record, vector } of upserts) {
+    const known = state.items.rowOf(record.id);
+    const previous = known === undefined ? undefined : state.items.record(known);
     const row = state.items.upsert(record);
     state.embeddings.set(row, vector);
-    state.search.add(row, record);
+    state.search.add(row, record, previous);
     rows.push(row);
   }
   if (upserts.length > 0) {

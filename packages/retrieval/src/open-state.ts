@@ -75,7 +75,7 @@ export async function openRetrievalState(
       histories: artifacts.histories,
       devices: artifacts.vocabularies.get('devices'),
       surfaces: artifacts.vocabularies.get('surfaces'),
-      search: new SearchIndex(items),
+      search: await SearchIndex.build(items),
       fresh: freshRows(items, yearOf(artifacts)),
       index,
       encoder,

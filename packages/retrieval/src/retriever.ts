@@ -4,7 +4,7 @@ import type { Session, SessionStore } from '@recsys/feature-store';
 import { withDeadline } from './deadline.js';
 import { mergeSources, type SourceList } from './merge.js';
 import type { RetrievalState } from './retrieval-state.js';
-import type { CandidateSource, RetrievalRequest } from './source.js';
+import type { CandidateSource, RetrievalRequest, SourceContext } from './source.js';
 import { COLD_START, type SourceSpec, type SurfaceMixes } from './source-mix.js';
 import { createSources } from './sources/index.js';
 import { requestScope, seedRowOf } from './request-scope.js';
@@ -111,31 +111,12 @@ export class Retriever {
     const mix = scope.user.cold && request.surface === 'home' && cold ? cold : surfaceMix;
 
     const started = performance.now();
-    const lists = await Promise.all(
-      mix.map(async (spec): Promise<SourceList | undefined> => {
-        const source = this.sources.get(spec.name) as CandidateSource;
-        const t0 = performance.now();
-        try {
-          const candidates = await withDeadline(
-            `source ${spec.name}`,
-            this.options.sourceDeadlineMs,
-            signal,
-            (sourceSignal) => source.run({ ...scope, signal: sourceSignal }, spec.count),
-          );
-          this.options.hooks?.source?.(spec.name, 'ok', candidates.length, performance.now() - t0);
-          return { source: spec.name, quota: spec.count, candidates };
-        } catch (err) {
-          const timeout = toAppError(err).code === 'deadline_exceeded';
-          degraded.push(`${spec.name}_${timeout ? 'timeout' : 'unavailable'}`);
-          const outcome = timeout ? 'timeout' : 'failed';
-          this.options.hooks?.source?.(spec.name, outcome, 0, performance.now() - t0);
-          return undefined;
-        }
-      }),
-    );
+    const outcomes = await Promise.all(mix.map((spec) => this.runSource(spec, scope, signal)));
     this.options.hooks?.stage?.('sources', performance.now() - started);
+    // In mix order, whichever finished first, so the same failure always reads the same.
+    for (const outcome of outcomes) if (typeof outcome === 'string') degraded.push(outcome);
 
-    const answered = lists.filter((l): l is SourceList => l !== undefined);
+    const answered = outcomes.filter((o): o is SourceList => typeof o !== 'string');
     const merged = mergeSources(answered, request.limit, scope.excluded);
     const { items } = state;
     return {
@@ -149,6 +130,35 @@ export class Retriever {
       modelVersion: state.version,
       degraded,
     };
+  }
+
+  /** One source under its deadline: its list, or the name of the fallback taken. */
+  private async runSource(
+    spec: SourceSpec,
+    scope: Omit<SourceContext, 'signal'>,
+    signal: AbortSignal | undefined,
+  ): Promise<SourceList | string> {
+    const source = this.sources.get(spec.name) as CandidateSource;
+    const t0 = performance.now();
+    try {
+      const candidates = await withDeadline(
+        `source ${spec.name}`,
+        this.options.sourceDeadlineMs,
+        signal,
+        (sourceSignal) => source.run({ ...scope, signal: sourceSignal }, spec.count),
+      );
+      this.options.hooks?.source?.(spec.name, 'ok', candidates.length, performance.now() - t0);
+      return { source: spec.name, quota: spec.count, candidates };
+    } catch (err) {
+      const timeout = toAppError(err).code === 'deadline_exceeded';
+      this.options.hooks?.source?.(
+        spec.name,
+        timeout ? 'timeout' : 'failed',
+        0,
+        performance.now() - t0,
+      );
+      return `${spec.name}_${timeout ? 'timeout' : 'unavailable'}`;
+    }
   }
 
   private session(userId: string, signal: AbortSignal | undefined): Promise<Session | undefined> {

@@ -38,10 +38,48 @@ describe('SearchIndex', () => {
     );
   });
 
-  it('indexes items added live', () => {
-    const live = new SearchIndex(catalog);
-    const row = catalog.upsert({ id: 'e', title: 'Zebra Crossing', categories: [], tags: [] });
-    live.add(row, catalog.record(row)!);
+  it('indexes items added live, and forgets the old words of a changed item', async () => {
+    const local = new ItemCatalog([
+      { id: 'a', title: 'Star Wars', categories: [], tags: [] },
+      { id: 'b', title: 'Quiet Place', categories: [], tags: [] },
+    ]);
+    const live = await SearchIndex.build(local);
+    const row = local.upsert({ id: 'e', title: 'Zebra Crossing', categories: [], tags: [] });
+    live.add(row, local.record(row));
     expect(live.search('zebra', 10).map((h) => h.row)).toEqual([row]);
+    const before = local.record(1);
+    local.upsert({ id: 'a', title: 'Moon Landing', categories: [], tags: [] });
+    live.add(1, local.record(1), before);
+    expect(live.search('star', 10)).toEqual([]);
+    expect(live.search('moon', 10).map((h) => h.row)).toEqual([1]);
+  });
+
+  it('keeps the best `limit` of many matches in order', () => {
+    const many = new ItemCatalog(
+      Array.from({ length: 500 }, (_, i) => ({
+        id: `m${i}`,
+        title: i % 7 === 0 ? 'common rare' : 'common',
+        categories: [],
+        tags: [],
+      })),
+    );
+    const hits = new SearchIndex(many).search('common rare', 5);
+    // Rows matching both words (i % 7 === 0 -> rows 1, 8, 15, ...) first, lowest rows on ties.
+    expect(hits.map((h) => h.row)).toEqual([1, 8, 15, 22, 29]);
+    expect(new SearchIndex(many).search('common', 3).map((h) => h.row)).toEqual([1, 2, 3]);
+  });
+
+  it('skips a word of a huge catalog when the query has a rarer one, and bounds the scan', () => {
+    const big = new ItemCatalog(
+      Array.from({ length: 60_000 }, (_, i) => ({
+        id: `b${i}`,
+        title: i === 59_999 ? 'the godfather' : 'the movie',
+        categories: [],
+        tags: [],
+      })),
+    );
+    const index = new SearchIndex(big);
+    expect(index.search('the godfather', 3).map((h) => h.row)).toEqual([60_000]);
+    expect(index.search('the', 2).map((h) => h.row)).toEqual([1, 2]);
   });
 });

@@ -1,11 +1,24 @@
 import type { ItemCatalog, ItemRecord } from '@recsys/artifacts';
+import { Postings } from './postings.js';
+import { TopK } from './top-k.js';
 
-/** How much a query token counts by the field it matched in. */
+/** How much a query word counts by the field it matched in. */
 const FIELD_WEIGHT = { title: 1.5, category: 2, tag: 1 } as const;
-/** A last query token this long or longer also matches words it begins ("star" -> "stars"). */
+/** A last query word this long or longer also matches words it begins ("star" -> "stars"). */
 const MIN_PREFIX = 3;
 /** Words a prefix may expand to, so "a" never scans the whole vocabulary. */
 const MAX_EXPANSIONS = 64;
+/** Query words looked at; the rest are ignored. */
+const MAX_QUERY_WORDS = 8;
+/**
+ * A word in more items than this is skipped when the query has a rarer one ("the" in "the
+ * godfather" over a million titles): it would cost a long scan and adds almost no idf.
+ */
+const COMMON_POSTINGS = 50_000;
+/** Postings read per word at most, so a query of only very common words stays bounded. */
+const MAX_SCAN = 100_000;
+/** Items indexed between two yields to the event loop while building. */
+const BUILD_CHUNK = 20_000;
 
 export interface SearchHit {
   row: number;
@@ -24,102 +37,150 @@ export function tokenize(text: string): string[] {
 
 /**
  * An inverted index over item titles, categories (genres) and tags, built once per artifacts
- * version: word -> (row, field weight) postings, scored with BM25-style idf (Robertson &
- * Zaragoza 2009) without length normalisation, since titles are short. Items matching more of
- * the query's words come first, then those matching more of them exactly (not by prefix);
- * idf-weighted sums break ties.
+ * version (off the request path, yielding to the event loop), scored with BM25-style idf
+ * (Robertson & Zaragoza 2009) without length normalisation, since titles are short. Items
+ * matching more of the query's words come first, then those matching more of them exactly
+ * (not by prefix); idf-weighted sums break ties. Scores accumulate in typed arrays by row and
+ * the best `limit` are kept in a heap, so a word in half a million titles costs milliseconds.
  */
 export class SearchIndex {
-  private readonly postings = new Map<string, Map<number, number>>();
-  private sorted: string[] | undefined;
+  private readonly postings = new Postings();
   private docs = 0;
+  private rows = 0;
+  // Per-row accumulators, reused by every query (a query never awaits, so one set suffices).
+  private words = new Float64Array(0);
+  private exact = new Float64Array(0);
+  private scores = new Float64Array(0);
+  private best = new Float64Array(0);
+  private inQuery = new Uint32Array(0);
+  private inWord = new Uint32Array(0);
+  private generation = 0;
 
-  constructor(catalog: ItemCatalog) {
-    for (let row = 1; row < catalog.rowCount; row++) {
-      const record = catalog.record(row);
-      if (record !== undefined) this.add(row, record);
-    }
+  /** Indexes the catalog synchronously (small catalogs and tests; see SearchIndex.build). */
+  constructor(catalog?: ItemCatalog) {
+    if (catalog === undefined) return;
+    for (let row = 1; row < catalog.rowCount; row++) this.add(row, catalog.record(row));
+    this.postings.freeze();
   }
 
-  /** Indexes one item (at load, or a live upsert; re-adding a row updates its weights). */
-  add(row: number, record: ItemRecord): void {
-    const weights = new Map<string, number>();
-    const put = (tokens: string[], weight: number) => {
-      for (const t of tokens) weights.set(t, Math.max(weights.get(t) ?? 0, weight));
-    };
-    put(tokenize(record.title), FIELD_WEIGHT.title);
-    for (const c of record.categories) put(tokenize(c), FIELD_WEIGHT.category);
-    for (const t of record.tags) put(tokenize(t), FIELD_WEIGHT.tag);
-    for (const [token, weight] of weights) {
-      let list = this.postings.get(token);
-      if (list === undefined) {
-        list = new Map();
-        this.postings.set(token, list);
-        this.sorted = undefined;
-      }
-      list.set(row, weight);
+  /** Indexes a catalog, yielding to the event loop every BUILD_CHUNK items. */
+  static async build(catalog: ItemCatalog): Promise<SearchIndex> {
+    const index = new SearchIndex();
+    for (let start = 1; start < catalog.rowCount; start += BUILD_CHUNK) {
+      const end = Math.min(catalog.rowCount, start + BUILD_CHUNK);
+      for (let row = start; row < end; row++) index.add(row, catalog.record(row));
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    this.docs++;
+    index.postings.freeze();
+    return index;
+  }
+
+  /**
+   * Indexes an item. For a live upsert of a known item pass its previous record, whose words
+   * are dropped first (an O(postings) scan per word: fine for a catalog update, never per query).
+   */
+  add(row: number, record: ItemRecord | undefined, previous?: ItemRecord): void {
+    if (previous !== undefined) {
+      for (const token of wordsOf(previous).keys()) this.postings.drop(token, row);
+    } else this.docs++;
+    this.rows = Math.max(this.rows, row + 1);
+    if (record === undefined) return;
+    for (const [token, weight] of wordsOf(record)) this.postings.add(token, row, weight);
   }
 
   /** Up to `limit` rows matching the query, best first; `keep` filters rows (seen, retired). */
   search(query: string, limit: number, keep: (row: number) => boolean = () => true): SearchHit[] {
-    const tokens = [...new Set(tokenize(query))];
-    if (tokens.length === 0) return [];
-    const matched = new Map<number, { words: number; exact: number; score: number }>();
+    const words = [...new Set(tokenize(query))].slice(0, MAX_QUERY_WORDS);
+    const rare = words.filter((w) => this.postings.df(w) <= COMMON_POSTINGS);
+    const tokens = rare.length > 0 && rare.length < words.length ? rare : words;
+    if (tokens.length === 0 || limit < 1) return [];
+    const queryGen = this.nextGeneration();
+    const touched: number[] = [];
     tokens.forEach((token, i) => {
+      const wordGen = this.nextGeneration();
+      const hits: number[] = [];
       const last = i === tokens.length - 1;
-      const terms = last && token.length >= MIN_PREFIX ? this.withPrefix(token) : [token];
-      const best = new Map<number, number>();
-      const exactRows = this.postings.get(token);
+      const terms =
+        last && token.length >= MIN_PREFIX
+          ? this.postings.withPrefix(token, MAX_EXPANSIONS)
+          : [token];
       for (const term of terms) {
-        const list = this.postings.get(term);
-        if (list === undefined) continue;
-        const idf = Math.log(1 + (this.docs - list.size + 0.5) / (list.size + 0.5));
-        // An exact word outweighs the words it is a prefix of.
-        const exact = term === token ? 1 : 0.8;
-        for (const [row, weight] of list) {
-          best.set(row, Math.max(best.get(row) ?? 0, idf * weight * exact));
-        }
+        const df = this.postings.df(term);
+        if (df === 0) continue;
+        const idf = Math.log(1 + (this.docs - df + 0.5) / (df + 0.5));
+        // An exact word outweighs its extensions; a negative value marks a row matched exactly.
+        const factor = term === token ? -1 : 0.8;
+        this.postings.forEach(term, MAX_SCAN, (row, weight) => {
+          const v = idf * weight * factor;
+          if (this.inWord[row] !== wordGen) {
+            this.inWord[row] = wordGen;
+            this.best[row] = v;
+            hits.push(row);
+          } else {
+            const prev = this.best[row] ?? 0;
+            const magnitude = Math.max(Math.abs(prev), Math.abs(v));
+            this.best[row] = prev < 0 || v < 0 ? -magnitude : magnitude;
+          }
+        });
       }
-      for (const [row, score] of best) {
-        const exact = exactRows?.has(row) === true ? 1 : 0;
-        const m = matched.get(row);
-        if (m === undefined) matched.set(row, { words: 1, exact, score });
-        else {
-          m.words++;
-          m.exact += exact;
-          m.score += score;
+      // A row counts once per query word: its best match over the word's expansions.
+      for (const row of hits) {
+        if (this.inQuery[row] !== queryGen) {
+          this.inQuery[row] = queryGen;
+          this.words[row] = 0;
+          this.exact[row] = 0;
+          this.scores[row] = 0;
+          touched.push(row);
         }
+        const v = this.best[row] ?? 0;
+        this.words[row] = (this.words[row] ?? 0) + 1;
+        if (v < 0) this.exact[row] = (this.exact[row] ?? 0) + 1;
+        this.scores[row] = (this.scores[row] ?? 0) + Math.abs(v);
       }
     });
-    const hits: { row: number; words: number; exact: number; score: number }[] = [];
-    for (const [row, m] of matched) if (keep(row)) hits.push({ row, ...m });
-    hits.sort(
-      (a, b) => b.words - a.words || b.exact - a.exact || b.score - a.score || a.row - b.row,
-    );
+    const top = new TopK(limit);
+    for (const row of touched) {
+      if (!keep(row)) continue;
+      // Words, then exact words, then score, in one number: each part stays below the next.
+      const score = this.scores[row] ?? 0;
+      top.push(row, (this.words[row] ?? 0) * 1e6 + (this.exact[row] ?? 0) * 1e3 + score);
+    }
     // Words matched, plus the idf sum squashed into [0, 1): one number that keeps the order.
-    return hits
-      .slice(0, limit)
-      .map(({ row, words, score }) => ({ row, score: words + score / (1 + score) }));
+    return top.sorted().map((row) => {
+      const score = this.scores[row] ?? 0;
+      return { row, score: (this.words[row] ?? 0) + score / (1 + score) };
+    });
   }
 
-  private withPrefix(prefix: string): string[] {
-    this.sorted ??= [...this.postings.keys()].sort();
-    const terms = this.sorted;
-    let lo = 0;
-    let hi = terms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((terms[mid] ?? '') < prefix) lo = mid + 1;
-      else hi = mid;
+  /** Sizes the per-row accumulators and starts a new generation of marks. */
+  private nextGeneration(): number {
+    if (this.inQuery.length < this.rows) {
+      const n = Math.max(this.rows, this.inQuery.length * 2);
+      this.words = new Float64Array(n);
+      this.exact = new Float64Array(n);
+      this.scores = new Float64Array(n);
+      this.best = new Float64Array(n);
+      this.inQuery = new Uint32Array(n);
+      this.inWord = new Uint32Array(n);
+      this.generation = 0;
     }
-    const out: string[] = [];
-    for (let i = lo; i < terms.length && out.length < MAX_EXPANSIONS; i++) {
-      const term = terms[i] ?? '';
-      if (!term.startsWith(prefix)) break;
-      out.push(term);
+    if (this.generation >= 0xffff_fff0) {
+      this.inQuery.fill(0);
+      this.inWord.fill(0);
+      this.generation = 0;
     }
-    return out;
+    return ++this.generation;
   }
+}
+
+/** An item's words with the best field weight each. */
+function wordsOf(record: ItemRecord): Map<string, number> {
+  const weights = new Map<string, number>();
+  const put = (text: string, weight: number) => {
+    for (const t of tokenize(text)) weights.set(t, Math.max(weights.get(t) ?? 0, weight));
+  };
+  put(record.title, FIELD_WEIGHT.title);
+  for (const c of record.categories) put(c, FIELD_WEIGHT.category);
+  for (const t of record.tags) put(t, FIELD_WEIGHT.tag);
+  return weights;
 }

@@ -71,6 +71,7 @@ export const freshSource: CandidateSource = {
 };
 
 const DAY_MS = 86_400_000;
+const MAX_DIGEST_SCAN = 20_000;
 
 export interface EmailDigestOptions {
   /** Items that arrived within this many days of the newest item count as recent. */
@@ -92,7 +93,8 @@ export function emailDigestSource({ windowDays }: EmailDigestOptions): Candidate
       const recent: number[] = [];
       if (newest !== undefined) {
         const since = newest - windowDays * DAY_MS;
-        for (let i = 0; i < fresh.rows.length; i++) {
+        // The newest MAX_DIGEST_SCAN arrivals at most: a bounded cost whatever the catalog.
+        for (let i = 0; i < fresh.rows.length && i < MAX_DIGEST_SCAN; i++) {
           const row = fresh.rows[i] ?? 0;
           const created = items.createdAt(row);
           if (created === undefined || created < since) break;

@@ -1,0 +1,121 @@
+/** One word's postings while they grow: the rows it occurs in and the field weight there. */
+interface Growing {
+  rows: number[];
+  weights: number[];
+}
+
+/**
+ * Word -> (row, weight) postings for the search index. Built words are frozen into three typed
+ * arrays (CSR: offsets, rows, weights) so a million-item index is a handful of arrays for the
+ * garbage collector, not millions of small ones; words added or changed later (live catalog
+ * updates) go to a small overlay, and the frozen entries of a changed row are skipped.
+ */
+export class Postings {
+  private building: Map<string, Growing> | undefined = new Map();
+  private termIndex = new Map<string, number>();
+  private terms: string[] = [];
+  private offsets = new Int32Array(1);
+  private rows = new Int32Array(0);
+  private weights = new Float32Array(0);
+  private readonly live = new Map<string, Growing>();
+  private liveTerms: string[] | undefined;
+  /** Rows whose frozen postings are out of date (re-indexed live). */
+  private readonly stale = new Set<number>();
+
+  /** Adds one (word, row, weight) entry; after freeze() it goes to the live overlay. */
+  add(term: string, row: number, weight: number): void {
+    const target = this.building ?? this.live;
+    let list = target.get(term);
+    if (list === undefined) {
+      list = { rows: [], weights: [] };
+      target.set(term, list);
+      this.liveTerms = undefined;
+    }
+    list.rows.push(row);
+    list.weights.push(weight);
+  }
+
+  /** Forgets a row's entries for `term` (a live re-index); frozen ones are marked stale. */
+  drop(term: string, row: number): void {
+    if (this.termIndex.has(term)) this.stale.add(row);
+    const list = (this.building ?? this.live).get(term);
+    const at = list?.rows.lastIndexOf(row) ?? -1;
+    if (list === undefined || at < 0) return;
+    list.rows.splice(at, 1);
+    list.weights.splice(at, 1);
+  }
+
+  /** Ends the build: every word so far moves into the typed arrays, words in sorted order. */
+  freeze(): void {
+    const building = this.building;
+    if (building === undefined) return;
+    this.terms = [...building.keys()].sort();
+    this.termIndex = new Map(this.terms.map((t, i) => [t, i]));
+    let total = 0;
+    for (const list of building.values()) total += list.rows.length;
+    this.offsets = new Int32Array(this.terms.length + 1);
+    this.rows = new Int32Array(total);
+    this.weights = new Float32Array(total);
+    let at = 0;
+    this.terms.forEach((term, i) => {
+      const list = building.get(term) as Growing;
+      this.rows.set(list.rows, at);
+      this.weights.set(list.weights, at);
+      at += list.rows.length;
+      this.offsets[i + 1] = at;
+    });
+    this.building = undefined;
+  }
+
+  /** Items a word occurs in (approximate once rows were re-indexed live). */
+  df(term: string): number {
+    const i = this.termIndex.get(term);
+    const frozen = i === undefined ? 0 : (this.offsets[i + 1] ?? 0) - (this.offsets[i] ?? 0);
+    return frozen + ((this.building ?? this.live).get(term)?.rows.length ?? 0);
+  }
+
+  /** Calls `visit` for up to `limit` entries of a word, frozen ones first. */
+  forEach(term: string, limit: number, visit: (row: number, weight: number) => void): void {
+    let left = limit;
+    const i = this.termIndex.get(term);
+    if (i !== undefined) {
+      const end = Math.min(this.offsets[i + 1] ?? 0, (this.offsets[i] ?? 0) + left);
+      const checkStale = this.stale.size > 0;
+      for (let j = this.offsets[i] ?? 0; j < end; j++) {
+        const row = this.rows[j] ?? 0;
+        if (checkStale && this.stale.has(row)) continue;
+        visit(row, this.weights[j] ?? 0);
+      }
+      left -= end - (this.offsets[i] ?? 0);
+    }
+    const list = (this.building ?? this.live).get(term);
+    if (list === undefined) return;
+    for (let j = 0; j < list.rows.length && j < left; j++) {
+      visit(list.rows[j] ?? 0, list.weights[j] ?? 0);
+    }
+  }
+
+  /** Words starting with `prefix`, at most `limit`, from the frozen and the live words. */
+  withPrefix(prefix: string, limit: number): string[] {
+    const out = new Set<string>();
+    const sorted = this.terms;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] ?? '') < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < sorted.length && out.size < limit; i++) {
+      const term = sorted[i] ?? '';
+      if (!term.startsWith(prefix)) break;
+      out.add(term);
+    }
+    this.liveTerms ??= [...(this.building ?? this.live).keys()].sort();
+    for (const term of this.liveTerms) {
+      if (out.size >= limit) break;
+      if (term.startsWith(prefix)) out.add(term);
+    }
+    return [...out];
+  }
+}
