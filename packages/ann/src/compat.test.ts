@@ -1,10 +1,29 @@
-import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnnIndex } from './ann-index.js';
 
 // Written by fixtures/make_faiss115_fixture.py with the trainer's faiss-cpu, read here by the
 // addon's libfaiss 1.7.3: the file format must carry across the two versions.
-const fixtures = new URL('../fixtures/', import.meta.url);
+const PYTHON = new URL('../../../training/.venv/bin/python', import.meta.url).pathname;
+const SCRIPT = new URL('../fixtures/make_faiss115_fixture.py', import.meta.url).pathname;
+let dir: string;
+let fixtures: URL;
+
+beforeAll(async () => {
+  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: run \`make venv\` first`);
+  dir = await mkdtemp(join(tmpdir(), 'faiss115-'));
+  execFileSync(PYTHON, [SCRIPT, dir], { stdio: 'pipe', timeout: 120_000 });
+  fixtures = pathToFileURL(`${dir}/`);
+}, 120_000); // faiss-cpu trains the PQ codebooks in about 10 s here
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 interface Expected {
   dim: number;

@@ -1,2 +1,3 @@
 export { LATENCY_BUCKETS, createMetrics, timeStage, type ServiceMetrics } from './metrics.js';
 export { startHealthServer, type HealthServer, type HealthServerOptions } from './health-server.js';
+export { createLog, silentLog, type Log } from './log.js';

@@ -3,7 +3,7 @@ import type { SessionStore } from '@recsys/feature-store';
 import type { GrpcService } from '@recsys/grpc';
 import { startRetrieval, type RetrievalState, type Retriever } from '@recsys/retrieval';
 import { mixesOf, type CandidatesConfig } from './config.js';
-import type { Log } from './log.js';
+import type { Log } from '@recsys/telemetry';
 import { createCandidatesMetrics, retrieverHooks, type CandidatesMetrics } from './metrics.js';
 import { candidateService } from './server.js';
 

@@ -5,7 +5,7 @@ import { startHealthServer, type HealthServer } from '@recsys/telemetry';
 import { Redis } from 'ioredis';
 import { buildCandidates, type CandidatesApp } from './app.js';
 import { CandidatesConfig } from './config.js';
-import { createLog } from './log.js';
+import { createLog } from '@recsys/telemetry';
 import { createCandidatesMetrics } from './metrics.js';
 
 // Fleet wiring: Redis session features, artifacts from ARTIFACTS_DIR, gRPC on PORT.

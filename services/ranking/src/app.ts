@@ -6,7 +6,7 @@ import { startHealthServer, type HealthServer } from '@recsys/telemetry';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
-import { createLog, type Log } from './log.js';
+import { createLog, type Log } from '@recsys/telemetry';
 import { createRankingMetrics } from './metrics.js';
 import { rankService } from './rank-service.js';
 

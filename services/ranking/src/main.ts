@@ -2,7 +2,7 @@ import { loadConfig } from '@recsys/config';
 import { loadRankerSource } from '@recsys/ranker';
 import { build, type RankingApp } from './app.js';
 import { Config } from './config.js';
-import { createLog } from './log.js';
+import { createLog } from '@recsys/telemetry';
 
 const log = createLog('ranking');
 

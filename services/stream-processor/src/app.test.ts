@@ -5,7 +5,7 @@ import { MemoryBus } from '@recsys/kafka';
 import { describe, expect, it } from 'vitest';
 import { build } from './app.js';
 import { Config } from './config.js';
-import { createLog } from './log.js';
+import { createLog } from '@recsys/telemetry';
 
 const click = (n: number, userId = `u-${n % 4}`): events.UserEvent => ({
   eventId: `e-${n}`,

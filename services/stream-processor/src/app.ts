@@ -18,7 +18,7 @@ import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { kafkaLag, type LagProbe } from './lag.js';
-import { createLog, type Log } from './log.js';
+import { createLog, type Log } from '@recsys/telemetry';
 import { createProcessorMetrics } from './metrics.js';
 import { userEventsStage, type UserEventsStats } from './user-events.js';
 

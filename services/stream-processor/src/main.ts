@@ -2,7 +2,7 @@ import { loadConfig } from '@recsys/config';
 import { startHealthServer, type HealthServer } from '@recsys/telemetry';
 import { build } from './app.js';
 import { Config } from './config.js';
-import { createLog } from './log.js';
+import { createLog } from '@recsys/telemetry';
 
 const log = createLog('stream-processor');
 

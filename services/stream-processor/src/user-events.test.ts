@@ -9,7 +9,7 @@ import { loadConfig } from '@recsys/config';
 import { describe, expect, it } from 'vitest';
 import { build } from './app.js';
 import { Config } from './config.js';
-import { createLog } from './log.js';
+import { createLog } from '@recsys/telemetry';
 
 const like = (n: number): events.UserEvent => ({
   eventId: `e-${n}`,
