@@ -116,6 +116,14 @@ train: venv gen
 eval: venv gen
 	$(PY) -m recsys_training.evaluate $(DATA_ARG) --out $(or $(OUT),artifacts/eval)
 
+# ---- benchmarks -------------------------------------------------------------
+
+# Stage benchmarks (retrieval over 1 M items, ranking, candidates); each writes
+# its command, machine and numbers under benchmarks/results/. Ranking reads
+# session features from the Redis started here.
+bench: build tiny-artifacts infra-up
+	pnpm run bench
+
 # ---- the demo --------------------------------------------------------------
 
 # The demo trains the synthetic default (or DATA=) into artifacts/demo once,
