@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { events } from '@recsys/contracts';
 import { AppError } from '@recsys/errors';
 import type { Redis } from 'ioredis';
+import { ScriptPipeline, type ScriptCall } from './script-pipeline.js';
 import {
   DEFAULT_POPULARITY_LIMITS,
   EPOCH_HALF_LIVES,
@@ -27,9 +27,7 @@ export interface RedisPopularityStoreOptions extends PopularityStoreOptions {
   keyPrefix?: string;
 }
 
-const SHA = createHash('sha1').update(COUNT_POPULARITY_LUA).digest('hex');
-
-type Call = [numKeys: number, ...args: (string | number)[]];
+const SCRIPT = new ScriptPipeline(COUNT_POPULARITY_LUA, 'counting popularity');
 
 /**
  * Popularity counters in Redis: one sorted set per scope, all in the `{pop}`
@@ -52,11 +50,11 @@ export class RedisPopularityStore implements PopularityStore {
   async applyUserEvents(batch: readonly events.UserEvent[]): Promise<ApplyResult> {
     const counted = await countedEvents(batch, this.options, this.now());
     if (counted.length === 0) return { applied: 0, duplicates: 0 };
-    const calls: Call[] = [];
+    const calls: ScriptCall[] = [];
     for (let i = 0; i < counted.length; i += POPULARITY_EVENTS_PER_CALL) {
       calls.push(this.countCall(counted.slice(i, i + POPULARITY_EVENTS_PER_CALL)));
     }
-    const applied = (await this.evalAll(calls)).reduce((sum, n) => sum + n, 0);
+    const applied = (await SCRIPT.run(this.redis, calls)).reduce((sum, n) => sum + n, 0);
     return { applied, duplicates: counted.length - applied };
   }
 
@@ -92,7 +90,7 @@ export class RedisPopularityStore implements PopularityStore {
     return `${this.base}s:${scope}`;
   }
 
-  private countCall(run: Counted[]): Call {
+  private countCall(run: Counted[]): ScriptCall {
     const l = this.limits;
     const scopeIndex = new Map<string, number>();
     for (const event of run) {
@@ -120,30 +118,5 @@ export class RedisPopularityStore implements PopularityStore {
       for (const scope of e.scopes) args.push(scopeIndex.get(scope)!);
     }
     return [keys.length, ...keys, ...args];
-  }
-
-  /** One pipeline by script hash; calls that met an empty script cache are sent again after loading it. */
-  private async evalAll(calls: Call[]): Promise<number[]> {
-    const results = new Array<number>(calls.length).fill(0);
-    let pending = calls.map((_, i) => i);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await this.redis.script('LOAD', COUNT_POPULARITY_LUA);
-      const pipeline = this.redis.pipeline();
-      for (const i of pending) pipeline.evalsha(SHA, ...calls[i]!);
-      const replies = await pipeline.exec();
-      if (!replies) throw new AppError('unavailable', 'redis: pipeline aborted');
-      const missing: number[] = [];
-      replies.forEach(([err, value], j) => {
-        const i = pending[j]!;
-        if (!err) results[i] = Number(value);
-        else if (err.message.startsWith('NOSCRIPT') && attempt === 0) missing.push(i);
-        else
-          throw new AppError('unavailable', 'redis: counting popularity failed', true, {
-            cause: err,
-          });
-      });
-      pending = missing;
-    }
-    return results;
   }
 }

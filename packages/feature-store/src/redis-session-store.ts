@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { events } from '@recsys/contracts';
 import { AppError } from '@recsys/errors';
 import type { Redis } from 'ioredis';
+import { ScriptPipeline, type ScriptCall } from './script-pipeline.js';
 import { APPLY_USER_EVENTS_LUA } from './apply-script.js';
 import { decay, effectsOf } from './effects.js';
 import {
@@ -26,9 +26,7 @@ export interface RedisSessionStoreOptions {
 
 /** Longest run of one user's events in one script call, so no call blocks Redis for long. */
 const MAX_EVENTS_PER_CALL = 500;
-const SHA = createHash('sha1').update(APPLY_USER_EVENTS_LUA).digest('hex');
-
-type Call = [numKeys: number, ...args: (string | number)[]];
+const SCRIPT = new ScriptPipeline(APPLY_USER_EVENTS_LUA, 'applying user events');
 
 /**
  * Session features in Redis, one set of keys per user, all in the user's hash
@@ -56,13 +54,13 @@ export class RedisSessionStore implements SessionStore {
       if (list) list.push(event);
       else byUser.set(event.userId, [event]);
     }
-    const calls: Call[] = [];
+    const calls: ScriptCall[] = [];
     for (const [userId, list] of byUser) {
       for (let i = 0; i < list.length; i += MAX_EVENTS_PER_CALL) {
         calls.push(this.applyCall(userId, list.slice(i, i + MAX_EVENTS_PER_CALL)));
       }
     }
-    const results = await this.evalAll(calls);
+    const results = await SCRIPT.run(this.redis, calls);
     const applied = results.reduce((sum, n) => sum + n, 0);
     return { applied, duplicates: batch.length - applied };
   }
@@ -119,7 +117,7 @@ export class RedisSessionStore implements SessionStore {
     };
   }
 
-  private applyCall(userId: string, list: events.UserEvent[]): Call {
+  private applyCall(userId: string, list: events.UserEvent[]): ScriptCall {
     const k = this.keys(userId);
     const l = this.limits;
     const keys = [
@@ -147,35 +145,6 @@ export class RedisSessionStore implements SessionStore {
       args.push(flags || '-', event.itemId, event.timestamp, fx.affinity, joined);
     }
     return [keys.length, ...keys, ...args];
-  }
-
-  /**
-   * Runs every call in one pipeline by script hash. A Redis that lost its
-   * script cache (restart, SCRIPT FLUSH) answers NOSCRIPT without running
-   * anything, so those calls are simply sent again after loading the script.
-   */
-  private async evalAll(calls: Call[]): Promise<number[]> {
-    const results = new Array<number>(calls.length).fill(0);
-    let pending = calls.map((_, i) => i);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await this.redis.script('LOAD', APPLY_USER_EVENTS_LUA);
-      const pipeline = this.redis.pipeline();
-      for (const i of pending) pipeline.evalsha(SHA, ...calls[i]!);
-      const replies = await pipeline.exec();
-      if (!replies) throw new AppError('unavailable', 'redis: pipeline aborted');
-      const missing: number[] = [];
-      replies.forEach(([err, value], j) => {
-        const i = pending[j]!;
-        if (!err) results[i] = Number(value);
-        else if (err.message.startsWith('NOSCRIPT') && attempt === 0) missing.push(i);
-        else
-          throw new AppError('unavailable', 'redis: applying user events failed', true, {
-            cause: err,
-          });
-      });
-      pending = missing;
-    }
-    return results;
   }
 }
 
