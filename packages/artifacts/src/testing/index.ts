@@ -1,2 +1,2 @@
-export { TINY_ARTIFACTS_DIR, tinyArtifacts } from './tiny.js';
+export { TINY_ARTIFACTS_DIR, tinyArtifacts, type TinyOptions } from './tiny.js';
 export { writeTestArtifacts, type TestArtifactsSpec } from './write-artifacts.js';

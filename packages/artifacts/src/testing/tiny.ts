@@ -11,8 +11,15 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const PYTHON = join(ROOT, 'training/.venv/bin/python');
 /** Shared by every package's tests (the Makefile's .run is ignored by git). */
 export const TINY_ARTIFACTS_DIR = join(ROOT, '.run/artifacts-tiny');
-const LOCK = `${TINY_ARTIFACTS_DIR}.lock`;
 const STALE_LOCK_MS = 15 * 60_000;
+
+export interface TinyOptions {
+  /**
+   * The text encoder (training's --text-encoder): `hashing` (default, .run/artifacts-tiny) or
+   * `minilm` (.run/artifacts-tiny-minilm, with text_encoder.onnx and its tokenizer files).
+   */
+  textEncoder?: 'hashing' | 'minilm';
+}
 
 /**
  * The folder of a tiny training run (`python -m recsys_training.train --tiny`), trained on
@@ -20,35 +27,38 @@ const STALE_LOCK_MS = 15 * 60_000;
  * processes wait on a lock file instead of training twice; a half-written run never becomes
  * visible (it trains into a temp folder that is renamed into place).
  */
-export async function tinyArtifacts(): Promise<string> {
-  if (await fresh()) return TINY_ARTIFACTS_DIR;
+export async function tinyArtifacts(options: TinyOptions = {}): Promise<string> {
+  const minilm = options.textEncoder === 'minilm';
+  const dir = minilm ? `${TINY_ARTIFACTS_DIR}-minilm` : TINY_ARTIFACTS_DIR;
+  const lock = `${dir}.lock`;
+  if (await fresh(dir)) return dir;
   if (!existsSync(PYTHON)) {
     throw new Error(`tiny artifacts are trained with ${PYTHON}; run \`make venv\` first`);
   }
   await mkdir(join(ROOT, '.run'), { recursive: true });
   for (;;) {
-    const lock = await open(LOCK, 'wx').catch(() => undefined);
-    if (lock !== undefined) {
+    const held = await open(lock, 'wx').catch(() => undefined);
+    if (held !== undefined) {
       try {
-        if (!(await fresh())) await train();
+        if (!(await fresh(dir))) await train(dir, minilm ? ['--text-encoder', 'minilm'] : []);
       } finally {
-        await lock.close();
-        await rm(LOCK, { force: true });
+        await held.close();
+        await rm(lock, { force: true });
       }
-      return TINY_ARTIFACTS_DIR;
+      return dir;
     }
-    const held = await stat(LOCK).catch(() => undefined);
-    if (held !== undefined && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
-      await rm(LOCK, { force: true }); // a crashed trainer's lock
+    const since = await stat(lock).catch(() => undefined);
+    if (since !== undefined && Date.now() - since.mtimeMs > STALE_LOCK_MS) {
+      await rm(lock, { force: true }); // a crashed trainer's lock
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
-    if (await fresh()) return TINY_ARTIFACTS_DIR;
+    if (await fresh(dir)) return dir;
   }
 }
 
 /** True when the cached run exists and is newer than every training source file. */
-async function fresh(): Promise<boolean> {
-  const built = await stat(join(TINY_ARTIFACTS_DIR, 'manifest.json')).catch(() => undefined);
+async function fresh(dir: string): Promise<boolean> {
+  const built = await stat(join(dir, 'manifest.json')).catch(() => undefined);
   if (built === undefined) return false;
   const sources = join(ROOT, 'training/src/recsys_training');
   // gen/ is rewritten by every `make gen`; it follows proto/, which the manifest reflects.
@@ -66,17 +76,17 @@ async function fresh(): Promise<boolean> {
   return true;
 }
 
-async function train(): Promise<void> {
-  const tmp = `${TINY_ARTIFACTS_DIR}.tmp-${process.pid}`;
+async function train(dir: string, flags: string[]): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
-  await run(PYTHON, ['-m', 'recsys_training.train', '--tiny', '--out', tmp], {
+  await run(PYTHON, ['-m', 'recsys_training.train', '--tiny', ...flags, '--out', tmp], {
     cwd: join(ROOT, 'training'),
     timeout: 10 * 60_000,
     maxBuffer: 64 * 1024 * 1024,
   });
   // Readers in other processes may still hold the old folder: move it aside, then drop it.
-  const stale = `${TINY_ARTIFACTS_DIR}.stale-${process.pid}`;
-  await rename(TINY_ARTIFACTS_DIR, stale).catch(() => undefined);
-  await rename(tmp, TINY_ARTIFACTS_DIR);
+  const stale = `${dir}.stale-${process.pid}`;
+  await rename(dir, stale).catch(() => undefined);
+  await rename(tmp, dir);
   await rm(stale, { recursive: true, force: true });
 }
