@@ -47,6 +47,9 @@ export interface KafkaBusOptions {
 }
 
 /** The bus over an Apache Kafka cluster, through kafkajs. */
+/** Failed consumer starts in a row (with backoff up to 30 s, ~3 min in all) before giving up. */
+const RESUBSCRIBE_ATTEMPTS = 10;
+
 export class KafkaBus implements EventBus {
   private readonly kafka: Kafka;
   private readonly consumers = new Set<Consumer>();
@@ -89,7 +92,71 @@ export class KafkaBus implements EventBus {
     }
   }
 
+  /**
+   * Joins the group and consumes. A consumer that kafkajs will not restart (the group
+   * coordinator gone while the broker is down, a lost connection) is replaced by a new one
+   * after a backoff, so a broker outage never ends the subscription; only
+   * RESUBSCRIBE_ATTEMPTS failed starts in a row reach onFatal.
+   */
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    let current: Consumer | undefined;
+    let stopped = false;
+    let failures = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const replace = (err: unknown) => {
+      if (stopped) return;
+      const crashed = current;
+      current = undefined;
+      if (crashed) this.consumers.delete(crashed);
+      void crashed?.disconnect().catch(() => undefined);
+      if (++failures > RESUBSCRIBE_ATTEMPTS) {
+        options.onFatal?.(err);
+        return;
+      }
+      timer = setTimeout(
+        () => void start().catch(replace),
+        Math.min(30_000, 500 * 2 ** (failures - 1)),
+      );
+    };
+    const start = async () => {
+      const consumer = this.consumer(options, replace, () => (failures = 0));
+      current = consumer;
+      this.consumers.add(consumer);
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [options.topic],
+        fromBeginning: options.fromBeginning ?? true,
+      });
+      await this.run(consumer, options);
+      if (stopped) await consumer.disconnect();
+    };
+    try {
+      await start();
+    } catch (err) {
+      // The first start reports to the caller, who decides whether to retry.
+      if (current) this.consumers.delete(current);
+      await current?.disconnect().catch(() => undefined);
+      throw err;
+    }
+    return {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        const consumer = current;
+        current = undefined;
+        if (!consumer) return;
+        // kafkajs waits for the batch in flight before it leaves the group.
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  private consumer(
+    options: SubscribeOptions,
+    onCrash: (err: unknown) => void,
+    onJoined: () => void,
+  ): Consumer {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
@@ -97,17 +164,16 @@ export class KafkaBus implements EventBus {
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
     });
+    // kafkajs restarts itself after retriable errors; anything else ends this consumer.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      // kafkajs restarts itself after retriable errors; anything else is final.
-      if (!payload.restart) options.onFatal?.(payload.error);
+      if (!payload.restart) onCrash(payload.error);
     });
-    await consumer.connect();
-    this.consumers.add(consumer);
-    await consumer.subscribe({
-      topics: [options.topic],
-      fromBeginning: options.fromBeginning ?? true,
-    });
-    await consumer.run({
+    consumer.on(consumer.events.GROUP_JOIN, onJoined);
+    return consumer;
+  }
+
+  private run(consumer: Consumer, options: SubscribeOptions): Promise<void> {
+    return consumer.run({
       // Offsets are resolved by hand, only after onBatch succeeded, and
       // committed at once so a restart redelivers as little as possible.
       eachBatchAutoResolve: false,
@@ -132,13 +198,6 @@ export class KafkaBus implements EventBus {
         await payload.commitOffsetsIfNecessary();
       },
     });
-    return {
-      stop: async () => {
-        // kafkajs waits for the batch in flight before it leaves the group.
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
-      },
-    };
   }
 
   async close(): Promise<void> {
