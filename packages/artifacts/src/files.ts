@@ -4,6 +4,7 @@ import { access, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { AppError } from '@recsys/errors';
 import type { z } from 'zod';
+import { TimeSlice } from './time-slice.js';
 
 /** Little-endian numeric formats the trainer writes (numpy `<f4`, `<i4`, `<i8`). */
 export type BinaryFormat = 'f32le' | 'i32le' | 'i64le';
@@ -137,9 +138,13 @@ export async function readJsonLines<S extends z.ZodType>(
     throw new AppError('not_found', `artifacts: cannot read ${path}`, false, { cause: err });
   });
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  // readline hands over buffered lines as microtasks, so without yields a fast disk lets a
+  // million-line file hold the event loop for hundreds of milliseconds at a time.
+  const slice = new TimeSlice();
   let n = 0;
   let count = 0;
   for await (const line of lines) {
+    if (slice.due()) await slice.yield();
     n++;
     if (line.trim() === '') continue;
     let raw: unknown;

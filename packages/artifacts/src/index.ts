@@ -31,5 +31,7 @@ export { Vocabulary } from './vocabulary.js';
 export { VersionWatcher, type VersionWatcherOptions, type WatchEvent } from './watcher.js';
 export { itemTitles, itemVectors, type ItemLookup, type ItemSource } from './item-views.js';
 export { readManifest, type ReadManifestOptions } from './manifest.js';
+export { TimeSlice } from './time-slice.js';
+export { readStringArray } from './string-array.js';
 export { readItemFeatures, type ItemFeatures, type ItemTableShape } from './item-features.js';
 export { historyLength, loadArtifacts, type LoadOptions } from './load.js';

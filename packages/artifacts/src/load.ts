@@ -1,14 +1,12 @@
 import { join, resolve } from 'node:path';
 import { manifest as pb } from '@recsys/contracts';
 import { AppError } from '@recsys/errors';
-import { z } from 'zod';
 import type { Artifacts } from './artifacts.js';
 import {
   assertRowsBelow,
   corrupt,
   readFloat32,
   readInt64AsFloat64,
-  readJson,
   readRows,
   type BinaryFormat,
 } from './files.js';
@@ -16,6 +14,7 @@ import { ItemEmbeddings } from './item-embeddings.js';
 import { readItemFeatures } from './item-features.js';
 import { ItemNeighbours } from './item-neighbours.js';
 import { readManifest } from './manifest.js';
+import { readStringArray } from './string-array.js';
 import { PopularityTable, readPopularity } from './popularity-table.js';
 import { UserHistories } from './user-histories.js';
 import { Vocabulary } from './vocabulary.js';
@@ -27,9 +26,12 @@ export interface LoadOptions {
   histories?: boolean;
 }
 
-const VocabFile = z
-  .array(z.string())
-  .refine((v) => v[0] === '', 'row 0 must be "" (the unknown bucket)');
+/** A vocabulary: ids by row, row 0 the unknown bucket; parsed in slices (string-array.ts). */
+async function readVocab(path: string): Promise<string[]> {
+  const values = await readStringArray(path);
+  if (values[0] !== '') throw corrupt(path, '0: row 0 must be "" (the unknown bucket)');
+  return values;
+}
 
 /**
  * Reads one trained folder (training/README.md, "Serving artifacts") into memory, checking
@@ -62,12 +64,12 @@ export async function loadArtifacts(dir: string, options: LoadOptions = {}): Pro
     manifest.artifacts
       .filter((a) => a.name.startsWith('vocab_') && a.name !== 'vocab_items')
       .map(async (a) => {
-        const values = await readJson(join(root, a.path), VocabFile);
+        const values = await readVocab(join(root, a.path));
         const name = a.name.slice('vocab_'.length);
         vocabularies.set(name, new Vocabulary(name, values.slice(1)));
       }),
   );
-  const ids = await readJson(need('vocab_items').path, VocabFile);
+  const ids = await readVocab(need('vocab_items').path);
   const itemRows = manifest.itemRows || ids.length;
   if (ids.length !== itemRows) {
     throw corrupt(need('vocab_items').path, `${ids.length} rows, the manifest says ${itemRows}`);

@@ -1,3 +1,5 @@
+import type { TimeSlice } from '@recsys/artifacts';
+
 /** One word's postings while they grow: the rows it occurs in and the field weight there. */
 interface Growing {
   rows: number[];
@@ -49,21 +51,55 @@ export class Postings {
   freeze(): void {
     const building = this.building;
     if (building === undefined) return;
-    this.terms = [...building.keys()].sort();
-    this.termIndex = new Map(this.terms.map((t, i) => [t, i]));
+    const install = this.install(building, [...building.keys()].sort());
+    while (install.next().done !== true) {
+      // run to the end in one piece: small builds and tests
+    }
+  }
+
+  /**
+   * freeze() for a large build beside live traffic: the sort and the copy run in slices with
+   * yields to the event loop (a million words is over a second of work in one piece).
+   */
+  async freezeInSlices(slice: TimeSlice): Promise<void> {
+    const building = this.building;
+    if (building === undefined) return;
+    const sorted = sortInSteps([...building.keys()]);
+    let step = sorted.next();
+    for (; step.done !== true; step = sorted.next()) if (slice.due()) await slice.yield();
+    const install = this.install(building, step.value);
+    for (let s = install.next(); s.done !== true; s = install.next()) {
+      if (slice.due()) await slice.yield();
+    }
+  }
+
+  /** Moves the words into the typed arrays, pausing (yield) after each word. */
+  private *install(building: Map<string, Growing>, terms: string[]): Generator<void> {
+    const termIndex = new Map<string, number>();
     let total = 0;
-    for (const list of building.values()) total += list.rows.length;
-    this.offsets = new Int32Array(this.terms.length + 1);
-    this.rows = new Int32Array(total);
-    this.weights = new Float32Array(total);
+    for (let i = 0; i < terms.length; i++) {
+      const term = terms[i] as string;
+      termIndex.set(term, i);
+      total += (building.get(term) as Growing).rows.length;
+      yield;
+    }
+    const offsets = new Int32Array(terms.length + 1);
+    const rows = new Int32Array(total);
+    const weights = new Float32Array(total);
     let at = 0;
-    this.terms.forEach((term, i) => {
-      const list = building.get(term) as Growing;
-      this.rows.set(list.rows, at);
-      this.weights.set(list.weights, at);
+    for (let i = 0; i < terms.length; i++) {
+      const list = building.get(terms[i] as string) as Growing;
+      rows.set(list.rows, at);
+      weights.set(list.weights, at);
       at += list.rows.length;
-      this.offsets[i + 1] = at;
-    });
+      offsets[i + 1] = at;
+      yield;
+    }
+    this.terms = terms;
+    this.termIndex = termIndex;
+    this.offsets = offsets;
+    this.rows = rows;
+    this.weights = weights;
     this.building = undefined;
   }
 
@@ -118,4 +154,36 @@ export class Postings {
     }
     return [...out];
   }
+}
+
+/**
+ * Bottom-up merge sort of strings in code-unit order (the order of Array.prototype.sort and of
+ * `<`, which withPrefix's binary search relies on), pausing after each element it places so
+ * the caller can yield; returns the sorted array.
+ */
+function* sortInSteps(values: string[]): Generator<void, string[]> {
+  const RUN = 1024;
+  let from = values;
+  for (let start = 0; start < from.length; start += RUN) {
+    const run = from.slice(start, start + RUN).sort();
+    for (let i = 0; i < run.length; i++) from[start + i] = run[i] as string;
+    yield;
+  }
+  let to = new Array<string>(from.length);
+  for (let width = RUN; width < from.length; width *= 2) {
+    for (let lo = 0; lo < from.length; lo += 2 * width) {
+      const mid = Math.min(lo + width, from.length);
+      const hi = Math.min(lo + 2 * width, from.length);
+      let a = lo;
+      let b = mid;
+      for (let k = lo; k < hi; k++) {
+        const x = from[a] as string;
+        const y = from[b] as string;
+        to[k] = b >= hi || (a < mid && x <= y) ? (a++, x) : (b++, y);
+        if ((k & 255) === 0) yield;
+      }
+    }
+    [from, to] = [to, from];
+  }
+  return from;
 }

@@ -1,4 +1,4 @@
-import type { ItemCatalog, ItemRecord } from '@recsys/artifacts';
+import { TimeSlice, type ItemCatalog, type ItemRecord } from '@recsys/artifacts';
 import { Postings } from './postings.js';
 import { TopK } from './top-k.js';
 
@@ -17,8 +17,6 @@ const MAX_QUERY_WORDS = 8;
 const COMMON_POSTINGS = 50_000;
 /** Postings read per word at most, so a query of only very common words stays bounded. */
 const MAX_SCAN = 100_000;
-/** Items indexed between two yields to the event loop while building. */
-const BUILD_CHUNK = 20_000;
 
 export interface SearchHit {
   row: number;
@@ -63,15 +61,15 @@ export class SearchIndex {
     this.postings.freeze();
   }
 
-  /** Indexes a catalog, yielding to the event loop every BUILD_CHUNK items. */
+  /** Indexes a catalog, yielding to the event loop every few milliseconds of work. */
   static async build(catalog: ItemCatalog): Promise<SearchIndex> {
     const index = new SearchIndex();
-    for (let start = 1; start < catalog.rowCount; start += BUILD_CHUNK) {
-      const end = Math.min(catalog.rowCount, start + BUILD_CHUNK);
-      for (let row = start; row < end; row++) index.add(row, catalog.record(row));
-      await new Promise((resolve) => setImmediate(resolve));
+    const slice = new TimeSlice(5, 16);
+    for (let row = 1; row < catalog.rowCount; row++) {
+      index.add(row, catalog.record(row));
+      if (slice.due()) await slice.yield();
     }
-    index.postings.freeze();
+    await index.postings.freezeInSlices(slice);
     return index;
   }
 

@@ -1,6 +1,9 @@
 import { AppError } from '@recsys/errors';
 import type { FeedTensor, Feeds, ModelPool, TensorInfo } from '@recsys/onnx-runner';
 
+/** Deadline of the warm-up runs: ONNX Runtime's first-run setup, not a request's budget. */
+const WARM_UP_DEADLINE_MS = 30_000;
+
 /** The user tower's inputs for one request (training/models/user_tower.py). */
 export interface UserFeatures {
   userRow: number;
@@ -77,7 +80,13 @@ export class OnnxUserEncoder implements UserEncoder {
       surface: 0,
     };
     const { workers } = this.pool.stats();
-    await Promise.all(Array.from({ length: workers }, () => this.pool.run(this.feeds([blank]))));
+    // The first run sets ONNX Runtime up, which on a busy machine takes longer than a request's
+    // deadline; a warm-up that missed that deadline would stop the service from starting.
+    await Promise.all(
+      Array.from({ length: workers }, () =>
+        this.pool.run(this.feeds([blank]), { deadlineMs: WARM_UP_DEADLINE_MS }),
+      ),
+    );
   }
 
   private feeds(rows: readonly UserFeatures[]): Feeds {

@@ -1,0 +1,61 @@
+import { TimeSlice } from '@recsys/artifacts';
+import { describe, expect, it } from 'vitest';
+import { Postings } from './postings.js';
+
+/** Words in no particular order, with shared prefixes and non-ASCII ones. */
+function words(n: number): string[] {
+  const out: string[] = [];
+  let seed = 7;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const stems = ['star', 'stars', 'amélie', 'ßtraße', 'z', 'Ωmega', '東京', '2001'];
+  for (let i = 0; i < n; i++) out.push(`${stems[i % stems.length]}${Math.floor(random() * n)}`);
+  return out;
+}
+
+function filled(terms: readonly string[]): Postings {
+  const postings = new Postings();
+  terms.forEach((term, i) => {
+    postings.add(term, i + 1, (i % 3) + 1);
+    postings.add(term, i + 2, 0.5);
+  });
+  return postings;
+}
+
+function dump(postings: Postings, terms: readonly string[]) {
+  return [...new Set(terms)].map((term) => {
+    const seen: [number, number][] = [];
+    postings.forEach(term, 100, (row, weight) => seen.push([row, weight]));
+    return [term, postings.df(term), seen] as const;
+  });
+}
+
+describe('Postings.freezeInSlices', () => {
+  it('freezes into the same sorted words and postings as freeze(), yielding as it goes', async () => {
+    const terms = words(5000);
+    const whole = filled(terms);
+    whole.freeze();
+    const sliced = filled(terms);
+    const slice = new TimeSlice(0, 1); // due at every step: the most yields
+    let yields = 0;
+    const original = slice.yield.bind(slice);
+    slice.yield = async () => {
+      yields++;
+      await original();
+    };
+    await sliced.freezeInSlices(slice);
+    expect(yields).toBeGreaterThan(10);
+    const all = [...new Set(terms)].sort();
+    expect(sliced.withPrefix('', all.length)).toEqual(all);
+    expect(whole.withPrefix('', all.length)).toEqual(all);
+    expect(sliced.withPrefix('star', 30)).toEqual(whole.withPrefix('star', 30));
+    expect(dump(sliced, terms)).toEqual(dump(whole, terms));
+  });
+
+  it('sends words added after freezing to the live overlay, as freeze() does', async () => {
+    const postings = filled(['a', 'b']);
+    await postings.freezeInSlices(new TimeSlice());
+    postings.add('c', 9, 1);
+    expect(postings.df('c')).toBe(1);
+    expect(postings.withPrefix('', 10)).toEqual(['a', 'b', 'c']);
+  });
+});
