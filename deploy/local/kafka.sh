@@ -140,10 +140,10 @@ wait_ready() {
 }
 
 create_topics() {
-  local name parts _rest var existing
+  local name parts configs _rest var existing cfg
   existing="${TOPIC_LIST:-$(kafka_tool org.apache.kafka.tools.TopicCommand \
     --bootstrap-server "$BOOTSTRAP" --list)}" || die "cannot list topics on $BOOTSTRAP (is Kafka running?)"
-  while read -r name parts _rest; do
+  while read -r name parts configs _rest; do
     [[ -z "$name" || "$name" == \#* ]] && continue
     var="KAFKA_PARTITIONS_$(tr '[:lower:]' '[:upper:]' <<<"$name" | tr -c 'A-Z0-9\n' '_')"
     parts="${!var:-$parts}"
@@ -151,10 +151,15 @@ create_topics() {
     if grep -qxF -- "$name" <<<"$existing"; then
       continue
     fi
-    log "creating topic $name ($parts partitions)"
+    cfg=()
+    if [[ -n "$configs" ]]; then
+      IFS=, read -ra cfg <<<"$configs"
+      cfg=("${cfg[@]/#/--config=}")
+    fi
+    log "creating topic $name ($parts partitions${configs:+, $configs})"
     # --if-not-exists: safe if another process created it since we listed.
     kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create \
-      --if-not-exists --topic "$name" --partitions "$parts" --replication-factor 1 >/dev/null
+      --if-not-exists --topic "$name" --partitions "$parts" --replication-factor 1 "${cfg[@]}" >/dev/null
   done <"$TOPICS_FILE"
   log "topics ready ($(grep -cvE '^[[:space:]]*(#|$)' "$TOPICS_FILE") from $(basename "$TOPICS_FILE"))"
 }

@@ -31,12 +31,18 @@ beforeAll(async () => {
     env: {
       gateway: {
         MMR_LAMBDA_HOME: '1',
+        // The replay compares the ranker's order: no exploration slots either.
+        EXPLORATION_SHARE_HOME: '0',
         // Generous: the 2-core machine runs every service at once; deadlines are tested below.
         CANDIDATES_DEADLINE_MS: '5000',
         RANKING_DEADLINE_MS: '5000',
+        PROFILE_DEADLINE_MS: '1000',
       },
       candidates: {
         SOURCES_HOME: `ann:${retrieval!.annK},session_i2i:${retrieval!.i2iK},popular:${retrieval!.popularK}`,
+        // The replay below compares with the trainer's popularity; clicks posted by other
+        // cases would reorder the live one (tests/integration/live-popular.test.ts covers it).
+        POPULAR_LIVE: 'false',
         SESSION_DEADLINE_MS: '1000',
         SOURCE_DEADLINE_MS: '2000',
         ENCODER_DEADLINE_MS: '2000',

@@ -28,6 +28,8 @@ export interface Fleet {
   stop(service: Service): Promise<void>;
   close(): Promise<void>;
   log(service: Service): string;
+  /** The service's /metrics URL. */
+  metrics(service: Service): string;
 }
 
 async function freePort(): Promise<number> {
@@ -74,12 +76,25 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const id = uniqueName('e2e');
   const prefix = `${id}:`;
   const topic = `${id}-user-events`;
+  // Catalog topics of this fleet alone: items one test adds never reach another's replicas.
+  const catalogTopic = `${id}-catalog-events`;
+  const itemUpdatesTopic = `${id}-item-updates`;
   const admin = kafka(id).admin();
   await admin.connect();
   try {
     await admin.createTopics({
       waitForLeaders: true,
-      topics: [topic, `${topic}.dlq`].map((t) => ({ topic: t, numPartitions: 2 })),
+      topics: [
+        ...[topic, `${topic}.dlq`, catalogTopic, `${catalogTopic}.dlq`].map((t) => ({
+          topic: t,
+          numPartitions: 2,
+        })),
+        {
+          topic: itemUpdatesTopic,
+          numPartitions: 2,
+          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+        },
+      ],
     });
   } finally {
     await admin.disconnect();
@@ -95,6 +110,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     USER_EVENTS_TOPIC: topic,
     USER_EVENTS_DLQ_TOPIC: `${topic}.dlq`,
     USER_EVENTS_GROUP: `${id}-group`,
+    CATALOG_EVENTS_TOPIC: catalogTopic,
+    CATALOG_EVENTS_DLQ_TOPIC: `${catalogTopic}.dlq`,
+    CATALOG_EVENTS_GROUP: `${id}-catalog-group`,
+    ITEM_UPDATES_TOPIC: itemUpdatesTopic,
     ARTIFACTS_POLL_MS: '0',
     DRAIN_DELAY_MS: '0',
     PROGRESS_LOG_MS: '0',
@@ -158,6 +177,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     apiKey,
     prefix,
     log: (service) => readFileSync(logOf(service), 'utf8'),
+    metrics: (service) => health[service].replace(/\/readyz$/, '/metrics'),
     async stop(service) {
       const child = children.get(service);
       if (!child) return;

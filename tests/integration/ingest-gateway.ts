@@ -26,6 +26,8 @@ export function ingestGateway(
       candidateLimit: 100,
       rerankWindow: 100,
       lambda: { home: 1, more_like_this: 1, search: 1, email_digest: 1 },
+      exploration: { home: 0, more_like_this: 0, search: 0, email_digest: 0 },
+      explorationMaxInteractions: 10,
     },
     ingest: { bus, keys: INGEST_KEYS, topics, publishTimeoutMs },
   });

@@ -45,6 +45,8 @@ const SETTINGS: FeedSettings = {
   candidateLimit: 1_000,
   rerankWindow: 100,
   lambda: { home: 1, more_like_this: 1, search: 1, email_digest: 1 },
+  exploration: { home: 0, more_like_this: 0, search: 0, email_digest: 0 },
+  explorationMaxInteractions: 10,
 };
 
 export async function startFleet(keys: { events?: string; demo?: string }): Promise<Fleet> {
@@ -65,7 +67,13 @@ export async function startFleet(keys: { events?: string; demo?: string }): Prom
       const list: candidates.Candidate[] = [];
       const last = session.recentItems[0];
       if (last) {
-        list.push({ itemId: neighbour(last), score: 1, sources: ['session_i2i'], viaItemId: last });
+        list.push({
+          itemId: neighbour(last),
+          score: 1,
+          sources: ['session_i2i'],
+          viaItemId: last,
+          interactions: 100,
+        });
       }
       for (let i = 1; i <= ITEMS; i++) {
         const itemId = `i${i}`;
@@ -75,6 +83,7 @@ export async function startFleet(keys: { events?: string; demo?: string }): Prom
           score: 1 - i / 100,
           sources: [i % 4 ? 'ann' : 'popular'],
           viaItemId: '',
+          interactions: 100,
         });
       }
       const sourceCounts: Record<string, number> = {};

@@ -33,6 +33,11 @@ export const env = {
           .filter(Boolean),
       )
       .default(fallback),
+  /** Kafka bootstrap brokers, comma-separated host:port. */
+  brokers: (fallback: string[] = ['127.0.0.1:9092']) =>
+    env
+      .list(fallback)
+      .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')).min(1)),
   bool: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'])

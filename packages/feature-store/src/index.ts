@@ -25,3 +25,12 @@ export {
   RedisPopularityStore,
   type RedisPopularityStoreOptions,
 } from './redis-popularity-store.js';
+export { MemoryProfileStore } from './memory-profile-store.js';
+export { profileRegions } from './profile-regions.js';
+export {
+  DEFAULT_PROFILE_TTL_SECONDS,
+  StoredProfile,
+  type Profile,
+  type ProfileStore,
+} from './profile.js';
+export { RedisProfileStore, type RedisProfileStoreOptions } from './redis-profile-store.js';

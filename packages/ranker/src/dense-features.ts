@@ -127,17 +127,20 @@ export function writeDense(
   }
 }
 
-const LOGS = new WeakMap<ItemTables, { logCounts: Float64Array; logDecayed: Float64Array }>();
+const LOGS = new WeakMap<Float32Array, { logCounts: Float64Array; logDecayed: Float64Array }>();
 
-/** log1p of the popularity columns, computed once per version rather than per candidate. */
+/**
+ * log1p of the popularity columns, computed once per version rather than per candidate (and
+ * again when live items grow the arrays: the cache is keyed by the array).
+ */
 function itemLogs(items: ItemTables) {
-  let logs = LOGS.get(items);
+  let logs = LOGS.get(items.counts);
   if (logs === undefined) {
     logs = {
       logCounts: Float64Array.from(items.counts, Math.log1p),
       logDecayed: Float64Array.from(items.decayed, Math.log1p),
     };
-    LOGS.set(items, logs);
+    LOGS.set(items.counts, logs);
   }
   return logs;
 }

@@ -6,6 +6,8 @@ export {
   type DensePlan,
 } from './dense-features.js';
 export { loadRankerSource, rankerSourceOf } from './artifacts-source.js';
+export { applyRankerUpdates } from './item-updates.js';
+export { LiveItemTables, type LiveItem } from './live-items.js';
 export { LoadedVersion, type PoolSettings, type RankerSource } from './loaded-version.js';
 export { DenseNeighbours, ListVocabulary, MemoryUserTables } from './memory-tables.js';
 export { contextRows, rankerFeeds, userTowerFeeds, type ContextRows } from './model-feeds.js';

@@ -1,6 +1,7 @@
 import { AppError } from '@recsys/errors';
 import { ModelPool, type ModelPoolOptions, type TensorInfo } from '@recsys/onnx-runner';
 import { densePlan, type DensePlan } from './dense-features.js';
+import { LiveItemTables } from './live-items.js';
 import { checkTables, type RankerTables } from './tables.js';
 
 /** One artifacts version as the ranker needs it; packages/artifacts builds it from a folder. */
@@ -46,7 +47,7 @@ function expectInputs(path: string, inputs: readonly TensorInfo[], names: string
 export class LoadedVersion {
   private constructor(
     readonly version: string,
-    readonly tables: RankerTables,
+    readonly tables: RankerTables & { items: LiveItemTables },
     readonly plan: DensePlan,
     readonly ranker: ModelPool,
     readonly userTower: ModelPool | undefined,
@@ -78,7 +79,8 @@ export class LoadedVersion {
       await Promise.all([ranker.close(), tower?.close()]);
       throw err;
     }
-    return new LoadedVersion(source.version, source.tables, plan, ranker, tower);
+    const tables = { ...source.tables, items: new LiveItemTables(source.tables.items) };
+    return new LoadedVersion(source.version, tables, plan, ranker, tower);
   }
 
   /** Finishes the calls the pools hold, then stops their workers. */

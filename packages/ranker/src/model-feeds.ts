@@ -67,9 +67,10 @@ export function rankerFeeds(
   const rowLow = low32(itemRow);
   const catLow = low32(itemCategories);
   const userLow = low32(userCategories);
+  const modelRows = tables.items.modelRows ?? tables.items.nRows;
   for (let i = 0; i < b; i++) {
     const row = candidates[i]!;
-    rowLow[2 * i] = row;
+    rowLow[2 * i] = row < modelRows ? row : 0;
     for (let j = 0; j < c; j++) catLow[2 * (i * c + j)] = categories[row * c + j]!;
     for (let j = 0; j < u; j++) userLow[2 * (i * u + j)] = user.topCategories[j]!;
   }

@@ -30,6 +30,11 @@ export interface ItemTables {
   decayed: Float32Array;
   /** [nRows] 1 where the embedding came from the content encoder. */
   usesContent: Uint8Array;
+  /**
+   * Rows the model has id embeddings for (the trained catalog); rows at or past it are items
+   * added live and are fed to the model as the unknown id 0. Defaults to nRows.
+   */
+  modelRows?: number;
 }
 
 /** Item-to-item neighbours (training's ItemToItem), read one history item at a time. */

@@ -31,6 +31,13 @@ export {
 } from './source-mix.js';
 export { createSources, type SourceOptions } from './sources/index.js';
 export {
+  LivePopularity,
+  type LiveFailure,
+  type LivePopularityOptions,
+  type LiveRead,
+  type LiveScope,
+} from './live-popularity.js';
+export {
   OnnxUserEncoder,
   checkSignature,
   type UserEncoder,
@@ -38,6 +45,7 @@ export {
 } from './user-encoder.js';
 export { buildUserView, type UserView } from './user-view.js';
 export { applyCatalogUpdate, type ItemUpsert } from './catalog-update.js';
+export { applyItemUpdates } from './item-updates.js';
 export {
   GenerateRequestSchema,
   parseGenerateRequest,

@@ -72,6 +72,7 @@ export async function openRetrievalState(
       neighbours: artifacts.neighbours,
       popularity: artifacts.popularity,
       itemPopularity: artifacts.features.decayed,
+      itemCounts: artifacts.features.counts,
       histories: artifacts.histories,
       devices: artifacts.vocabularies.get('devices'),
       surfaces: artifacts.vocabularies.get('surfaces'),

@@ -33,6 +33,8 @@ export interface RetrievalState {
   popularity: PopularityTable;
   /** Time-decayed training interactions per item row: how popular an item is lately. */
   itemPopularity: ArrayLike<number>;
+  /** Training interactions per item row (rows added live read as 0). */
+  itemCounts: ArrayLike<number>;
   histories: UserHistories | undefined;
   /** Context vocabularies of the user tower; undefined ones map every value to 0. */
   devices: Vocabulary | undefined;

@@ -119,6 +119,22 @@ describe('Retriever', () => {
     expect(res.sourceCounts.popular).toBeGreaterThan(0);
   });
 
+  it("reports a source's own fallbacks when it answers, and drops them when it is late", async () => {
+    const sources = new Map(createSources());
+    const noting = (name: string, delayMs: number): CandidateSource => ({
+      name,
+      run: async (ctx) => {
+        ctx.degrade?.(`${name}_live_unavailable`);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return [{ row: 5, score: 1 }];
+      },
+    });
+    sources.set('popular', noting('popular', 0)).set('fresh', noting('fresh', 500));
+    const res = await retriever({ sources, sourceDeadlineMs: 30 }).generate(request());
+    expect(res.degraded).toEqual(['popular_live_unavailable', 'fresh_timeout']);
+    expect(res.sourceCounts.popular).toBe(1);
+  });
+
   it('rejects bad requests: unknown surface, a missing or unknown seed, search without q', async () => {
     const r = retriever();
     await expect(r.generate(request({ surface: 'nope' }))).rejects.toMatchObject({

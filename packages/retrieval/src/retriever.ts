@@ -15,6 +15,8 @@ export interface RetrievedCandidate {
   sources: string[];
   /** External id of the item that led an item-to-item source here; "" when none. */
   viaItemId: string;
+  /** Training interactions of the item; 0 for one added since training. */
+  interactions: number;
 }
 
 export interface RetrievalResponse {
@@ -111,10 +113,17 @@ export class Retriever {
     const mix = scope.user.cold && request.surface === 'home' && cold ? cold : surfaceMix;
 
     const started = performance.now();
-    const outcomes = await Promise.all(mix.map((spec) => this.runSource(spec, scope, signal)));
+    const notes = mix.map((): string[] => []);
+    const outcomes = await Promise.all(
+      mix.map((spec, i) => this.runSource(spec, scope, signal, notes[i] ?? [])),
+    );
     this.options.hooks?.stage?.('sources', performance.now() - started);
-    // In mix order, whichever finished first, so the same failure always reads the same.
-    for (const outcome of outcomes) if (typeof outcome === 'string') degraded.push(outcome);
+    // In mix order, whichever finished first, so the same failure always reads the same. A
+    // source's own fallbacks count only if it answered in time.
+    outcomes.forEach((outcome, i) => {
+      if (typeof outcome === 'string') degraded.push(outcome);
+      else degraded.push(...(notes[i] ?? []));
+    });
 
     const answered = outcomes.filter((o): o is SourceList => typeof o !== 'string');
     const merged = mergeSources(answered, request.limit, scope.excluded);
@@ -125,6 +134,7 @@ export class Retriever {
         score: c.score,
         sources: c.sources,
         viaItemId: c.viaRow > 0 ? (items.idOf(c.viaRow) ?? '') : '',
+        interactions: state.itemCounts[c.row] ?? 0,
       })),
       sourceCounts: merged.sourceCounts,
       modelVersion: state.version,
@@ -137,6 +147,7 @@ export class Retriever {
     spec: SourceSpec,
     scope: Omit<SourceContext, 'signal'>,
     signal: AbortSignal | undefined,
+    notes: string[],
   ): Promise<SourceList | string> {
     const source = this.sources.get(spec.name) as CandidateSource;
     const t0 = performance.now();
@@ -145,7 +156,11 @@ export class Retriever {
         `source ${spec.name}`,
         this.options.sourceDeadlineMs,
         signal,
-        (sourceSignal) => source.run({ ...scope, signal: sourceSignal }, spec.count),
+        (sourceSignal) =>
+          source.run(
+            { ...scope, signal: sourceSignal, degrade: (reason) => notes.push(reason) },
+            spec.count,
+          ),
       );
       this.options.hooks?.source?.(spec.name, 'ok', candidates.length, performance.now() - t0);
       return { source: spec.name, quota: spec.count, candidates };

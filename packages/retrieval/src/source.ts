@@ -38,6 +38,8 @@ export interface SourceContext {
   userEmbedding(): Promise<Float32Array>;
   /** Aborted when the source's deadline passes or the request is cancelled. */
   signal: AbortSignal;
+  /** Names a fallback the source took while still answering; reported in `degraded`. */
+  degrade?(reason: string): void;
 }
 
 /**

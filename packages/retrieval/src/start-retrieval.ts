@@ -1,5 +1,6 @@
 import { loadArtifacts, VersionWatcher, type WatchEvent } from '@recsys/artifacts';
 import type { SessionStore } from '@recsys/feature-store';
+import type { LiveCatalog } from '@recsys/live-catalog';
 import { closeRetrievalState, openRetrievalState, type OpenStateOptions } from './open-state.js';
 import type { RetrievalState } from './retrieval-state.js';
 import { checkMixes, Retriever, type RetrieverHooks } from './retriever.js';
@@ -23,6 +24,11 @@ export interface StartRetrievalOptions {
   sourceDeadlineMs: number;
   hooks?: RetrieverHooks;
   onEvent?: (event: WatchEvent) => void;
+  /**
+   * Catalog changes since training (followItemUpdates feeds it): every version takes them
+   * before it is published, and again after, for what arrived while it loaded.
+   */
+  catalog?: LiveCatalog<RetrievalState>;
 }
 
 export interface RunningRetrieval {
@@ -41,18 +47,36 @@ export interface RunningRetrieval {
 export async function startRetrieval(options: StartRetrievalOptions): Promise<RunningRetrieval> {
   const sources = createSources(options.sources);
   checkMixes(options.mixes, sources);
+  const { catalog } = options;
+  // Catch up a just-published version on what arrived while it loaded (the first load's
+  // catch-up runs below: the watcher does not exist yet when it reports).
+  const started: { watcher?: VersionWatcher<RetrievalState> } = {};
+  const catchUp = (state: RetrievalState | undefined) => {
+    if (catalog && state) void catalog.sync(state).catch(() => undefined);
+  };
   const watcher = await VersionWatcher.start<RetrievalState>({
     root: options.artifactsDir,
     pollMs: options.pollMs,
     ...(options.drainMs === undefined ? {} : { drainTimeoutMs: options.drainMs }),
-    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    onEvent: (event) => {
+      options.onEvent?.(event);
+      if (event.kind === 'loaded') catchUp(started.watcher?.live.peek());
+    },
     load: async ({ dir }) => {
       const artifacts = await loadArtifacts(dir, { verify: options.verify ?? false });
       const state = await openRetrievalState(artifacts, options.state);
+      try {
+        await catalog?.sync(state);
+      } catch (err) {
+        await closeRetrievalState(state);
+        throw err;
+      }
       return { version: state.version, value: state };
     },
     close: closeRetrievalState,
   });
+  started.watcher = watcher;
+  catchUp(watcher.live.peek());
   const retriever = new Retriever({
     live: watcher.live,
     sessions: options.sessions,

@@ -113,6 +113,7 @@ export async function makeTestState(
     neighbours: new ItemNeighbours(k, nRows, nScores),
     popularity: new PopularityTable(lists),
     itemPopularity,
+    itemCounts: Float32Array.from(itemPopularity, (p) => p * 2),
     histories: new UserHistories(users, 4, hist, undefined, 0),
     devices: new Vocabulary('device', ['web', 'ios']),
     surfaces: new Vocabulary('surface', ['home']),

@@ -1,8 +1,16 @@
 import type { VersionWatcher, WatchEvent } from '@recsys/artifacts';
-import type { SessionStore } from '@recsys/feature-store';
+import type { PopularityStore, SessionStore } from '@recsys/feature-store';
 import type { GrpcService } from '@recsys/grpc';
-import { startRetrieval, type RetrievalState, type Retriever } from '@recsys/retrieval';
+import type { EventBus } from '@recsys/kafka';
+import { followLive, LiveCatalog, registerLiveCatalogMetrics } from '@recsys/live-catalog';
+import {
+  applyItemUpdates,
+  startRetrieval,
+  type RetrievalState,
+  type Retriever,
+} from '@recsys/retrieval';
 import { mixesOf, type CandidatesConfig } from './config.js';
+import { livePopularityOf } from './live-popularity.js';
 import type { Log } from '@recsys/telemetry';
 import { createCandidatesMetrics, retrieverHooks, type CandidatesMetrics } from './metrics.js';
 import { candidateService } from './server.js';
@@ -25,7 +33,15 @@ export interface CandidatesApp {
  */
 export async function buildCandidates(
   config: CandidatesConfig,
-  deps: { sessions: SessionStore | undefined; log: Log; metrics?: CandidatesMetrics },
+  deps: {
+    sessions: SessionStore | undefined;
+    log: Log;
+    metrics?: CandidatesMetrics;
+    /** Where item-updates come from; without it the catalog is the artifacts' alone. */
+    bus?: EventBus;
+    /** Live popularity counters for `popular`; without them it ranks by the trained table. */
+    popularity?: PopularityStore | undefined;
+  },
 ): Promise<CandidatesApp> {
   const metrics = deps.metrics ?? createCandidatesMetrics();
   const onEvent = (event: WatchEvent) => {
@@ -41,6 +57,10 @@ export async function buildCandidates(
       ...event,
     });
   };
+  const catalog =
+    deps.bus && config.ITEM_UPDATES_TOPIC !== ''
+      ? new LiveCatalog<RetrievalState>(applyItemUpdates, (state) => state.version)
+      : undefined;
   const retrieval = await startRetrieval({
     artifactsDir: config.ARTIFACTS_DIR,
     pollMs: config.ARTIFACTS_POLL_MS,
@@ -56,19 +76,38 @@ export async function buildCandidates(
     },
     sessions: deps.sessions,
     mixes: mixesOf(config),
-    sources: { windowDays: config.DIGEST_WINDOW_DAYS },
+    sources: {
+      windowDays: config.DIGEST_WINDOW_DAYS,
+      livePopularity: livePopularityOf(config, deps.popularity),
+    },
     sessionDeadlineMs: config.SESSION_DEADLINE_MS,
     sourceDeadlineMs: config.SOURCE_DEADLINE_MS,
     hooks: retrieverHooks(metrics),
     onEvent,
+    ...(catalog === undefined ? {} : { catalog }),
   });
   const { retriever, watcher } = retrieval;
+  const follow =
+    catalog && deps.bus
+      ? followLive({
+          bus: deps.bus,
+          topic: config.ITEM_UPDATES_TOPIC,
+          groupPrefix: 'candidates.item-updates',
+          catalog,
+          current: () => watcher.live.peek(),
+          log: deps.log,
+        })
+      : undefined;
+  if (catalog) registerLiveCatalogMetrics(metrics.registry, catalog);
   return {
     retriever,
     watcher,
     metrics,
     service: candidateService(retriever, metrics),
     ready: () => watcher.live.ready,
-    close: () => retrieval.close(),
+    close: async () => {
+      await follow?.stop();
+      await retrieval.close();
+    },
   };
 }

@@ -27,9 +27,27 @@ export const CandidatesConfig = z.object({
   ARTIFACTS_DRAIN_MS: env.int(30_000, 1),
   /** Check every file's sha256 against the manifest at load (slower on large exports). */
   ARTIFACTS_VERIFY: env.bool(false),
+  /**
+   * Catalog changes since training, embedded by the stream processor; each replica reads the
+   * topic whole at start and follows it. An empty topic name turns live catalog updates off.
+   */
+  KAFKA_BROKERS: env.brokers(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('candidates'),
+  ITEM_UPDATES_TOPIC: z.string().max(249).default('item-updates'),
   /** Session features written by the stream processor. */
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().max(64).default('recsys:'),
+  /**
+   * `popular` ranks by the stream processor's live popularity counters in Redis first, the
+   * trained table after them (and alone while the counters are empty, down or slow).
+   */
+  POPULAR_LIVE: env.bool(true),
+  /** Each live list is read again at most this often, whatever the request rate. */
+  POPULAR_LIVE_REFRESH_MS: env.int(1_000, 50),
+  /** How long a request waits for a live list nothing is cached for yet. */
+  POPULAR_LIVE_WAIT_MS: ms(20),
+  /** Must match the stream processor's: it turns the stored counters into decayed scores. */
+  POPULARITY_HALF_LIFE_S: env.int(86_400, 60),
   /** Source mixes per surface, `name:count,...`; see @recsys/retrieval SOURCE_NAMES. */
   SOURCES_HOME: mix(DEFAULT_MIXES.home),
   SOURCES_MORE_LIKE_THIS: mix(DEFAULT_MIXES.more_like_this),

@@ -1,9 +1,11 @@
 import { loadConfig } from '@recsys/config';
 import { RedisSessionStore } from '@recsys/feature-store';
 import { startGrpcServer, type RunningGrpcServer } from '@recsys/grpc';
+import { KafkaBus } from '@recsys/kafka';
 import { startHealthServer, type HealthServer } from '@recsys/telemetry';
 import { Redis } from 'ioredis';
 import { buildCandidates, type CandidatesApp } from './app.js';
+import { redisPopularity } from './live-popularity.js';
 import { CandidatesConfig } from './config.js';
 import { createLog } from '@recsys/telemetry';
 import { createCandidatesMetrics } from './metrics.js';
@@ -26,6 +28,11 @@ const redis = new Redis(config.REDIS_URL, {
   enableOfflineQueue: false,
 });
 redis.on('error', (err: Error) => log.error('redis', { err }));
+// Only for following item-updates: the service serves without the broker.
+const bus =
+  config.ITEM_UPDATES_TOPIC === ''
+    ? undefined
+    : new KafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID });
 let app: CandidatesApp | undefined;
 let server: RunningGrpcServer | undefined;
 let health: HealthServer | undefined;
@@ -41,6 +48,7 @@ function shutdown(reason: string, code: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
     await server?.shutdown(config.SHUTDOWN_GRACE_MS);
     await app?.close();
+    await bus?.close();
     await health?.close();
     redis.disconnect();
     log.info('stopped');
@@ -68,7 +76,14 @@ try {
     .connect()
     .catch((err: unknown) => log.error('redis connect failed; serving degraded', { err }));
   const sessions = new RedisSessionStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX });
-  app = await buildCandidates(config, { sessions, log, metrics });
+  const popularity = redisPopularity(config, redis);
+  app = await buildCandidates(config, {
+    sessions,
+    log,
+    metrics,
+    popularity,
+    ...(bus ? { bus } : {}),
+  });
   server = await startGrpcServer({ port: config.PORT, host: config.HOST, services: [app.service] });
   log.info('serving', {
     port: server.port,

@@ -7,6 +7,7 @@ import { GatewayConfig } from './config.js';
 
 // The all-in-one mode on real (tiny) trained artifacts: every stage in this process.
 const KEY = 'all-in-one-test-key';
+const ADMIN_KEY = 'all-in-one-admin-key';
 let running: AllInOne;
 
 beforeAll(async () => {
@@ -14,6 +15,7 @@ beforeAll(async () => {
     ARTIFACTS_DIR: await tinyArtifacts(),
     ARTIFACTS_POLL_MS: '0',
     RECSYS_API_KEY: KEY,
+    RECSYS_ADMIN_KEY: ADMIN_KEY,
     LOG_LEVEL: 'silent',
     // Generous: the test machine is small and shared.
     CANDIDATES_DEADLINE_MS: '5000',
@@ -68,5 +70,36 @@ describe('all-in-one mode', () => {
     }
     expect(ids).not.toContain(clicked);
     expect(ids.length).toBeGreaterThan(0);
+  });
+
+  it('serves a posted item (bus -> content encoder -> live index), then forgets it retired', async () => {
+    const itemId = `aio-item-${Date.now()}`;
+    const postItem = (item: object) =>
+      running.app.inject({
+        method: 'POST',
+        url: '/v1/items',
+        headers: { 'x-api-key': ADMIN_KEY },
+        payload: { items: [item] },
+      });
+    const seeded = () =>
+      running.app.inject(`/v1/feed?user_id=aio-u&surface=more_like_this&item_id=${itemId}&n=5`);
+    expect((await seeded()).statusCode).toBe(404);
+    const upsert = { item_id: itemId, op: 'upsert', title: 'Zebra Quest', categories: ['Drama'] };
+    expect((await postItem(upsert)).statusCode).toBe(202);
+    const until = async (status: number) => {
+      const deadline = Date.now() + 10_000;
+      let res = await seeded();
+      while (res.statusCode !== status && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        res = await seeded();
+      }
+      return res;
+    };
+    const served = await until(200);
+    expect(served.statusCode, served.body).toBe(200);
+    const search = await running.app.inject('/v1/feed?user_id=aio-u&surface=search&q=zebra&n=5');
+    expect(search.json<{ items: { item_id: string }[] }>().items[0]?.item_id).toBe(itemId);
+    expect((await postItem({ item_id: itemId, op: 'retire' })).statusCode).toBe(202);
+    expect((await until(404)).statusCode).toBe(404);
   });
 });

@@ -2,6 +2,7 @@ import { env } from '@recsys/config';
 import { z } from 'zod';
 
 const lambda = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
+const share = (fallback: number) => z.coerce.number().min(0).max(0.5).default(fallback);
 const ms = (fallback: number) => env.int(fallback, 1);
 const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name');
 // Unset means the route it guards answers 401 to everyone (see ingest-auth.ts).
@@ -32,6 +33,14 @@ export const GatewayConfig = z
     CANDIDATES_DEADLINE_MS: ms(100),
     RANKING_DEADLINE_MS: ms(100),
     PROFILE_DEADLINE_MS: ms(25),
+    /**
+     * Fleet mode: onboarding profiles live in this Redis (one JSON string per user). Unset, they
+     * live in the process and are lost on restart; the all-in-one mode always keeps them there.
+     */
+    REDIS_URL: z.url().optional(),
+    REDIS_KEY_PREFIX: z.string().max(64).default('recsys:'),
+    /** A profile not written again for this many days expires. */
+    PROFILE_TTL_DAYS: env.int(180, 1),
     /** Candidates asked of retrieval; ranking scores all of them. */
     CANDIDATE_LIMIT: z.coerce.number().int().min(1).max(2000).default(1000),
     /** MMR looks at this many of the ranker's best (or n, when n is larger). */
@@ -41,6 +50,15 @@ export const GatewayConfig = z
     MMR_LAMBDA_MORE_LIKE_THIS: lambda(0.8),
     MMR_LAMBDA_SEARCH: lambda(0.9),
     MMR_LAMBDA_EMAIL_DIGEST: lambda(0.5),
+    /**
+     * Share of a feed's slots kept for items with fewer than EXPLORATION_MAX_INTERACTIONS
+     * training interactions (new items first among them), per surface; 0 turns it off.
+     */
+    EXPLORATION_SHARE_HOME: share(0.1),
+    EXPLORATION_SHARE_MORE_LIKE_THIS: share(0.1),
+    EXPLORATION_SHARE_SEARCH: share(0),
+    EXPLORATION_SHARE_EMAIL_DIGEST: share(0.1),
+    EXPLORATION_MAX_INTERACTIONS: env.int(10, 1),
     /** After SIGTERM, /readyz answers 503 this long before the server closes. */
     DRAIN_DELAY_MS: env.int(5000),
     BODY_LIMIT_BYTES: env.int(64 * 1024, 1024),
@@ -53,9 +71,7 @@ export const GatewayConfig = z
      * where the page is reachable by people who must not send events.
      */
     RECSYS_DEMO_UI_KEY: apiKey,
-    KAFKA_BROKERS: env
-      .list(['127.0.0.1:9092'])
-      .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')).min(1)),
+    KAFKA_BROKERS: env.brokers(),
     KAFKA_CLIENT_ID: z.string().min(1).default('gateway'),
     USER_EVENTS_TOPIC: topic.default('user-events'),
     CATALOG_EVENTS_TOPIC: topic.default('catalog-events'),
@@ -88,6 +104,8 @@ export interface FeedSettings {
   candidateLimit: number;
   rerankWindow: number;
   lambda: Record<Surface, number>;
+  exploration: Record<Surface, number>;
+  explorationMaxInteractions: number;
 }
 
 export function feedSettings(config: GatewayConfig): FeedSettings {
@@ -103,5 +121,12 @@ export function feedSettings(config: GatewayConfig): FeedSettings {
       search: config.MMR_LAMBDA_SEARCH,
       email_digest: config.MMR_LAMBDA_EMAIL_DIGEST,
     },
+    exploration: {
+      home: config.EXPLORATION_SHARE_HOME,
+      more_like_this: config.EXPLORATION_SHARE_MORE_LIKE_THIS,
+      search: config.EXPLORATION_SHARE_SEARCH,
+      email_digest: config.EXPLORATION_SHARE_EMAIL_DIGEST,
+    },
+    explorationMaxInteractions: config.EXPLORATION_MAX_INTERACTIONS,
   };
 }

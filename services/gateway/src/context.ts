@@ -1,8 +1,8 @@
+import type { ProfileStore } from '@recsys/feature-store';
 import type { CandidatesClient, RankingClient } from './clients.js';
 import type { FeedSettings, Surface } from './config.js';
 import type { ItemTitles, ItemVectors } from './items.js';
 import type { GatewayMetrics } from './metrics.js';
-import type { ProfileStore } from './profile-store.js';
 
 /** A validated feed request, in the pipeline's own names. */
 export interface FeedRequest {
@@ -22,6 +22,8 @@ export interface Scored {
   sources: string[];
   /** For item-to-item sources, the item that led here. */
   viaItemId: string;
+  /** Training interactions; 0 for items added since training (see explore.ts). */
+  interactions: number;
 }
 
 /** What the feed pipeline needs from the process; main.ts (or a test) builds it. */

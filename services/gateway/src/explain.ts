@@ -10,13 +10,14 @@ export interface ExplainContext {
   titles?: ItemTitles;
 }
 
-type Kind = 'search' | 'item_to_item' | 'fresh' | 'popular' | 'personal';
+type Kind = 'explore' | 'search' | 'item_to_item' | 'fresh' | 'popular' | 'personal';
 
 // Source names are chosen by the candidates configuration; they are matched
 // by the words in them, so "session_i2i" and "item2item" read the same. The
 // order is the preference when several sources produced one item: the most
 // specific story wins, and "Recommended for you" is the last resort.
 const FAMILIES: Array<[Kind, ReadonlySet<string>]> = [
+  ['explore', new Set(['exploration'])],
   ['search', new Set(['search', 'query', 'text'])],
   [
     'item_to_item',
@@ -49,6 +50,8 @@ export function explain(
     return title ? `"${title}"` : `item ${itemId}`;
   };
   switch (kindOf(candidate.sources)) {
+    case 'explore':
+      return 'New to the catalog: tell us what you think';
     case 'search':
       return ctx.query ? `Matches "${ctx.query}"` : 'Matches your search';
     case 'item_to_item': {

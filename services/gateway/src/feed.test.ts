@@ -48,10 +48,10 @@ describe('GET /v1/feed', () => {
     const { deps, candidates } = fakeDeps();
     candidates.handler = () =>
       generated([
-        { itemId: 'seed:1', score: 1, sources: ['item2item'], viaItemId: '' },
-        { itemId: 'a', score: 0.9, sources: ['item2item'], viaItemId: 'seed:1' },
-        { itemId: 'b', score: 0.8, sources: ['ann'], viaItemId: '' },
-        { itemId: 'a', score: 0.7, sources: ['ann'], viaItemId: '' },
+        { itemId: 'seed:1', score: 1, sources: ['item2item'], viaItemId: '', interactions: 50 },
+        { itemId: 'a', score: 0.9, sources: ['item2item'], viaItemId: 'seed:1', interactions: 50 },
+        { itemId: 'b', score: 0.8, sources: ['ann'], viaItemId: '', interactions: 50 },
+        { itemId: 'a', score: 0.7, sources: ['ann'], viaItemId: '', interactions: 50 },
       ]);
     deps.itemTitles = new Map([['seed:1', 'Heat (1995)']]);
     const res = await feed(deps, 'user_id=u1&surface=more_like_this&item_id=seed:1');
@@ -93,6 +93,7 @@ describe('GET /v1/feed', () => {
               score: 0,
               sources: ['ann'],
               viaItemId: '',
+              interactions: 50,
             })),
           ),
         );
@@ -145,11 +146,11 @@ describe('GET /v1/feed', () => {
     deps.itemTitles = new Map([['m9', 'Toy Story (1995)']]);
     candidates.handler = () =>
       generated([
-        { itemId: 'i1', score: 1, sources: ['session_i2i'], viaItemId: 'm9' },
-        { itemId: 'i2', score: 1, sources: ['popular_region'], viaItemId: '' },
-        { itemId: 'i3', score: 1, sources: ['fresh'], viaItemId: '' },
-        { itemId: 'i4', score: 1, sources: ['ann', 'popular'], viaItemId: '' },
-        { itemId: 'i5', score: 1, sources: ['ann'], viaItemId: '' },
+        { itemId: 'i1', score: 1, sources: ['session_i2i'], viaItemId: 'm9', interactions: 50 },
+        { itemId: 'i2', score: 1, sources: ['popular_region'], viaItemId: '', interactions: 50 },
+        { itemId: 'i3', score: 1, sources: ['fresh'], viaItemId: '', interactions: 50 },
+        { itemId: 'i4', score: 1, sources: ['ann', 'popular'], viaItemId: '', interactions: 50 },
+        { itemId: 'i5', score: 1, sources: ['ann'], viaItemId: '', interactions: 50 },
       ]);
     deps.ranking = {
       rank: (req) =>

@@ -1,6 +1,7 @@
 import type { FeedResponse } from './api-schemas.js';
 import { timed, type FeedContext, type FeedRequest } from './context.js';
 import { explain } from './explain.js';
+import { withExploration } from './explore.js';
 import { loadProfile } from './profile.js';
 import { rank } from './rank.js';
 import { rerank } from './rerank.js';
@@ -18,7 +19,14 @@ export async function serveFeed(request: FeedRequest, ctx: FeedContext): Promise
   const profile = await timed(ctx, 'profile', () => loadProfile(request, ctx));
   const retrieved = await timed(ctx, 'retrieval', () => retrieve({ request, profile }, ctx));
   const ranked = await timed(ctx, 'ranking', () => rank({ request, retrieved }, ctx));
-  const picked = await timed(ctx, 'rerank', () => rerank({ request, ranked }, ctx));
+  const picked = await timed(ctx, 'rerank', () => {
+    const diverse = rerank({ request, ranked }, ctx);
+    const { settings } = ctx.deps;
+    return withExploration(diverse, ranked.items, request, {
+      share: settings.exploration[request.surface],
+      maxInteractions: settings.explorationMaxInteractions,
+    });
+  });
 
   for (const reason of ctx.degraded) ctx.deps.metrics.fallbacks.inc({ reason });
   const explainContext = {

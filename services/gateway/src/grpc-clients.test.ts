@@ -33,6 +33,7 @@ const generate: handleUnaryCall<candidates.GenerateRequest, candidates.GenerateR
     score: 1 - i / 10,
     sources: i === 0 ? ['session'] : ['ann'],
     viaItemId: i === 0 ? 'w1' : '',
+    interactions: 10 * i,
   }));
   const response = {
     candidates: list,

@@ -27,6 +27,7 @@ const GenerateResponseShape = z.object({
       score: z.number(),
       sources: z.array(z.string().max(64)),
       viaItemId: z.string().max(128),
+      interactions: z.number().int().nonnegative(),
     }),
   ),
   sourceCounts: z.record(z.string(), z.number().int().nonnegative()),

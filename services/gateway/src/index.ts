@@ -11,4 +11,9 @@ export type { FeedDeps } from './context.js';
 export { GrpcCandidatesClient, GrpcRankingClient } from './grpc-clients.js';
 export type { ItemTitles, ItemVectors } from './items.js';
 export { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
-export { InMemoryProfileStore, type Profile, type ProfileStore } from './profile-store.js';
+// The profile stores moved to @recsys/feature-store; the old name stays for existing callers.
+export {
+  MemoryProfileStore as InMemoryProfileStore,
+  type Profile,
+  type ProfileStore,
+} from '@recsys/feature-store';

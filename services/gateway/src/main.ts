@@ -2,17 +2,18 @@ import { itemTitles, itemVectors, loadArtifacts, VersionWatcher } from '@recsys/
 import type { Artifacts } from '@recsys/artifacts';
 import { loadConfig } from '@recsys/config';
 import { KafkaBus } from '@recsys/kafka';
+import { Counter } from 'prom-client';
 import { buildApp } from './app.js';
 import { feedSettings, GatewayConfig } from './config.js';
 import { GrpcCandidatesClient, GrpcRankingClient } from './grpc-clients.js';
 import { createGatewayMetrics } from './metrics.js';
-import { InMemoryProfileStore } from './profile-store.js';
+import { profileStore } from './profile-stores.js';
 
-// Fleet wiring: candidates and ranking over gRPC. The all-in-one mode builds
-// the same app with in-process clients instead. Not wired yet: a Redis
-// ProfileStore (preferences live in this process until then). Item embeddings
-// and titles come from ARTIFACTS_DIR when set (else MMR reports
-// diversity_unavailable and reasons name items by id).
+// Fleet wiring: candidates and ranking over gRPC, profiles in Redis when
+// REDIS_URL is set. The all-in-one mode builds the same app with in-process
+// clients and stores instead. Item embeddings and titles come from
+// ARTIFACTS_DIR when set (else MMR reports diversity_unavailable and reasons
+// name items by id).
 const config = loadConfig(GatewayConfig);
 const items =
   config.ARTIFACTS_DIR === undefined
@@ -38,14 +39,30 @@ const bus = new KafkaBus({
   publishRetries: 2,
 });
 
+const metrics = createGatewayMetrics();
+const corruptProfiles = new Counter({
+  name: 'recsys_profiles_corrupt_total',
+  help: 'Stored profiles that failed validation and were read as absent',
+  registers: [metrics.registry],
+});
+// Both fire only after the app below exists (connecting and reading are async), so its logger
+// does too.
+const profiles = profileStore(config, {
+  corrupt: (userId, reason) => {
+    corruptProfiles.inc();
+    app.log.warn({ userId, reason }, 'stored profile is corrupt; serving without it');
+  },
+  redisError: (err) => app.log.warn({ err }, 'profile store: redis connection error'),
+});
+
 const app = buildApp({
   candidates,
   ranking,
-  profiles: new InMemoryProfileStore(),
+  profiles: profiles.store,
   ...(items === undefined
     ? {}
     : { itemVectors: itemVectors(currentItems), itemTitles: itemTitles(currentItems) }),
-  metrics: createGatewayMetrics(),
+  metrics,
   settings: feedSettings(config),
   isReady: () => !draining,
   logger: { level: config.LOG_LEVEL },
@@ -63,6 +80,7 @@ const app = buildApp({
     bodyLimitBytes: config.INGEST_BODY_LIMIT_BYTES,
   },
 });
+app.log.info({ profiles: profiles.kind }, 'profile store');
 // Say at boot what the ingestion routes will do, so a missing key is not found by a 401.
 for (const [route, key] of [
   ['POST /v1/events', 'RECSYS_API_KEY'],
@@ -87,6 +105,7 @@ async function shutdown(signal: string): Promise<void> {
   ranking.close();
   await bus.close();
   await items?.close();
+  await profiles.close();
   app.log.info('stopped');
 }
 
@@ -102,4 +121,5 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
+await profiles.connect(2_000);
 await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,10 +1,10 @@
+import type { Profile, ProfileStore } from '@recsys/feature-store';
 import { AppError } from '@recsys/errors';
 import type { FastifyInstance } from 'fastify';
 import { ErrorBody, Preferences, PreferencesBody, UserParams } from './api-schemas.js';
 import { withDeadline } from './deadline.js';
 import { decode } from './http-errors.js';
 import type { ApiRoute } from './openapi.js';
-import type { Profile, ProfileStore } from './profile-store.js';
 
 // Onboarding writes are rare and a person waits on them: a looser bound than the feed's.
 const STORE_DEADLINE_MS = 1000;

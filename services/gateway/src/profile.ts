@@ -1,6 +1,6 @@
+import type { Profile } from '@recsys/feature-store';
 import { degrade, type FeedContext, type FeedRequest } from './context.js';
 import { withDeadline } from './deadline.js';
-import type { Profile } from './profile-store.js';
 
 /**
  * Reads the user's onboarding preferences. The store being slow or down

@@ -1,8 +1,8 @@
+import type { Profile } from '@recsys/feature-store';
 import type { common } from '@recsys/contracts';
 import { AppError, toAppError } from '@recsys/errors';
 import { degrade, type FeedContext, type FeedRequest, type Scored } from './context.js';
 import { withDeadline } from './deadline.js';
-import type { Profile } from './profile-store.js';
 
 export interface Retrieved {
   /** In the order retrieval returned them, duplicates and the seed item removed. */
@@ -58,6 +58,7 @@ export async function retrieve(
       score: c.score,
       sources: c.sources,
       viaItemId: c.viaItemId,
+      interactions: c.interactions,
     });
   }
   return { candidates, modelVersion: response.modelVersion, context };

@@ -1,9 +1,9 @@
+import { MemoryProfileStore } from '@recsys/feature-store';
 import type { candidates, ranking } from '@recsys/contracts';
 import type { AppDeps } from './app.js';
 import type { CallOptions, CandidatesClient, RankingClient } from './clients.js';
 import type { FeedSettings } from './config.js';
 import { createGatewayMetrics } from './metrics.js';
-import { InMemoryProfileStore } from './profile-store.js';
 
 // In-process fakes of the gateway's dependencies, for its unit tests.
 
@@ -35,6 +35,7 @@ export function candidateList(count: number, sources = [['ann']]): candidates.Ca
     score: 1 - i / (count + 1),
     sources: sources[i % sources.length]!,
     viaItemId: '',
+    interactions: 100,
   }));
 }
 
@@ -67,13 +68,15 @@ export const TEST_SETTINGS: FeedSettings = {
   candidateLimit: 1000,
   rerankWindow: 100,
   lambda: { home: 0.8, more_like_this: 0.8, search: 0.9, email_digest: 0.5 },
+  exploration: { home: 0.1, more_like_this: 0.1, search: 0, email_digest: 0.1 },
+  explorationMaxInteractions: 10,
 };
 
 /** Deps with 50 candidates, a reversing ranker and orthogonal embeddings. */
 export function fakeDeps(overrides: Partial<AppDeps> = {}) {
   const candidates = new FakeCandidates(() => generated(candidateList(50)));
   const ranking = new FakeRanking(reversingRanker);
-  const profiles = new InMemoryProfileStore();
+  const profiles = new MemoryProfileStore();
   const deps: AppDeps = {
     candidates,
     ranking,

@@ -1,7 +1,20 @@
 import { VersionWatcher, type WatchEvent } from '@recsys/artifacts';
 import { RedisSessionStore, type SessionStore } from '@recsys/feature-store';
 import { startGrpcServer, type RunningGrpcServer } from '@recsys/grpc';
-import { LoadedVersion, Ranker, type PoolSettings, type RankerSource } from '@recsys/ranker';
+import { KafkaBus, type EventBus } from '@recsys/kafka';
+import {
+  followLive,
+  LiveCatalog,
+  registerLiveCatalogMetrics,
+  type LiveFollow,
+} from '@recsys/live-catalog';
+import {
+  applyRankerUpdates,
+  LoadedVersion,
+  Ranker,
+  type PoolSettings,
+  type RankerSource,
+} from '@recsys/ranker';
 import { startHealthServer, type HealthServer } from '@recsys/telemetry';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
@@ -15,6 +28,8 @@ export interface Deps {
   loadSource: (dir: string) => Promise<RankerSource>;
   /** Live session features; a RedisSessionStore on REDIS_URL when not supplied. */
   sessions?: SessionStore;
+  /** Where item-updates come from; a KafkaBus on KAFKA_BROKERS when not supplied. */
+  bus?: EventBus;
   log?: Log;
 }
 
@@ -63,12 +78,31 @@ export function build(config: Config, deps: Deps): RankingApp {
     intraOpThreads: config.INTRA_OP_THREADS,
     maxQueue: config.MODEL_QUEUE,
   };
+  const following = config.ITEM_UPDATES_TOPIC !== '';
+  const bus: EventBus | undefined = !following
+    ? undefined
+    : (deps.bus ??
+      new KafkaBus({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID }));
+  const catalog = following
+    ? new LiveCatalog<LoadedVersion>(
+        (version, updates) =>
+          applyRankerUpdates(version, updates, (itemId, err) =>
+            log.warn('item update skipped', { itemId, err }),
+          ),
+        (version) => version.version,
+      )
+    : undefined;
+  if (catalog) registerLiveCatalogMetrics(metrics.registry, catalog);
+  let follow: LiveFollow | undefined;
   let health: HealthServer | undefined;
   let grpc: RunningGrpcServer | undefined;
   let [started, draining] = [false, false];
 
   const onVersion = (event: WatchEvent) => {
     if (event.kind === 'loaded') {
+      // Catch the new version up on what arrived while it loaded.
+      const live = watcher?.live.peek();
+      if (catalog && live) void catalog.sync(live).catch(() => undefined);
       metrics.versionLoads.inc({ outcome: 'ok' });
       metrics.servedVersion.reset();
       metrics.servedVersion.set({ version: event.version }, 1);
@@ -102,12 +136,30 @@ export function build(config: Config, deps: Deps): RankingApp {
         root: config.ARTIFACTS_DIR,
         load: async ({ dir }) => {
           const source = await deps.loadSource(dir);
-          return { version: source.version, value: await LoadedVersion.open(source, pool) };
+          const version = await LoadedVersion.open(source, pool);
+          try {
+            await catalog?.sync(version);
+          } catch (err) {
+            await version.close();
+            throw err;
+          }
+          return { version: source.version, value: version };
         },
         close: (version) => version.close(),
         pollMs: config.ARTIFACTS_POLL_MS,
         onEvent: onVersion,
       });
+      if (catalog && bus) {
+        const live = watcher.live;
+        follow = followLive({
+          bus,
+          topic: config.ITEM_UPDATES_TOPIC,
+          groupPrefix: 'ranking.item-updates',
+          catalog,
+          current: () => live.peek(),
+          log,
+        });
+      }
       const ranker = new Ranker(watcher.live, {
         sessions,
         sessionTimeoutMs: config.SESSION_TIMEOUT_MS,
@@ -126,6 +178,8 @@ export function build(config: Config, deps: Deps): RankingApp {
       draining = true;
       await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
       await grpc?.shutdown(config.SHUTDOWN_TIMEOUT_MS);
+      await follow?.stop();
+      if (!deps.bus) await bus?.close();
       await watcher?.close();
       await redis?.quit().catch(() => redis?.disconnect());
       await health?.close();

@@ -17,6 +17,13 @@ export const Config = z.object({
   /** How often to look for a new artifacts version; 0 loads once at start. */
   ARTIFACTS_POLL_MS: env.int(10_000, 0),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /**
+   * Items added since training, embedded by the stream processor: their features join the
+   * in-process tables. An empty topic name turns live catalog updates off.
+   */
+  KAFKA_BROKERS: env.brokers(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('ranking'),
+  ITEM_UPDATES_TOPIC: z.string().max(249).default('item-updates'),
   /** Prefix of the session keys the stream processor writes. */
   REDIS_KEY_PREFIX: z.string().max(64).default('recsys:'),
   /** A session read slower than this is abandoned and the request scored without it. */

@@ -1,6 +1,8 @@
 import { decodeUserEvent } from '@recsys/contracts';
 import {
+  profileRegions,
   RedisPopularityStore,
+  RedisProfileStore,
   RedisSessionStore,
   type ItemCategories,
   type PopularityStore,
@@ -17,6 +19,8 @@ import {
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
+import { catalogPart, type CatalogPart } from './catalog.js';
+import type { CatalogStats } from './catalog-events.js';
 import { kafkaLag, type LagProbe } from './lag.js';
 import { createLog, type Log } from '@recsys/telemetry';
 import { createProcessorMetrics } from './metrics.js';
@@ -44,6 +48,8 @@ export interface Deps {
 
 export interface Stats {
   userEvents: ConsumerStats & UserEventsStats;
+  /** Absent without ARTIFACTS_DIR (no catalog consumer). */
+  catalog?: CatalogStats & { liveItems: number };
 }
 
 export interface StreamProcessor {
@@ -60,6 +66,23 @@ export interface StreamProcessor {
 export function build(config: Config, deps: Partial<Deps> = {}): StreamProcessor {
   const log = deps.log ?? createLog('stream-processor');
   const owned: (() => Promise<unknown>)[] = [];
+  const bus =
+    deps.bus ??
+    new KafkaBus({
+      brokers: config.KAFKA_BROKERS,
+      clientId: config.KAFKA_CLIENT_ID,
+      logLevel: config.KAFKA_LOG_LEVEL,
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+      partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
+      maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
+    });
+  if (!deps.bus) owned.push(() => bus.close());
+  const catalog: CatalogPart | undefined =
+    config.ARTIFACTS_DIR === ''
+      ? undefined
+      : catalogPart(config, { bus, log, onFatal: (err) => deps.onFatal?.(err) });
+  const itemCategories = deps.itemCategories ?? catalog?.itemCategories;
   let redis: Redis | undefined;
   if (!deps.store || !deps.popularity) {
     redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
@@ -79,7 +102,7 @@ export function build(config: Config, deps: Partial<Deps> = {}): StreamProcessor
         stateTtlSeconds: config.SESSION_TTL_S,
         dedupTtlSeconds: config.EVENT_DEDUP_TTL_S,
       },
-      itemCategories: deps.itemCategories,
+      itemCategories,
     });
   const popularity =
     deps.popularity ??
@@ -92,21 +115,14 @@ export function build(config: Config, deps: Partial<Deps> = {}): StreamProcessor
         ttlSeconds: config.POPULARITY_TTL_S,
         dedupTtlSeconds: config.EVENT_DEDUP_TTL_S,
       },
-      itemCategories: deps.itemCategories,
-      userRegions: deps.userRegions,
+      itemCategories,
+      // Regions come from the onboarding profiles the gateway keeps in the same Redis.
+      userRegions:
+        deps.userRegions ??
+        profileRegions(
+          new RedisProfileStore({ redis: redis!, keyPrefix: config.REDIS_KEY_PREFIX }),
+        ),
     });
-  const bus =
-    deps.bus ??
-    new KafkaBus({
-      brokers: config.KAFKA_BROKERS,
-      clientId: config.KAFKA_CLIENT_ID,
-      logLevel: config.KAFKA_LOG_LEVEL,
-      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-      heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
-      partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
-      maxBytesPerPartition: config.KAFKA_MAX_BYTES_PER_PARTITION,
-    });
-  if (!deps.bus) owned.push(() => bus.close());
   // Lag is the broker's view, so only a Kafka bus has one.
   let lag: LagProbe | undefined;
   if (!deps.bus) {
@@ -125,12 +141,17 @@ export function build(config: Config, deps: Partial<Deps> = {}): StreamProcessor
   let running = false;
   const stats = (): Stats => ({
     userEvents: { ...emptyConsumerStats, ...consumer?.stats(), ...userEvents.stats() },
+    ...(catalog === undefined ? {} : { catalog: catalog.stats() }),
   });
   const registry = createProcessorMetrics(stats, config.USER_EVENTS_TOPIC, lag);
 
   return {
     async start() {
       if (redis) await redis.connect();
+      if (catalog) {
+        await catalog.start();
+        owned.push(() => catalog.stop());
+      }
       consumer = await runConsumer({
         bus,
         groupId: config.USER_EVENTS_GROUP,

@@ -5,14 +5,11 @@ import { z } from 'zod';
 const name = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic or group name');
-const brokers = env
-  .list(['127.0.0.1:9092'])
-  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port')).min(1));
 
 /** The stream processor's environment: every knob, its default and its meaning, in one place. */
 export const Config = z.object({
   /** Bootstrap brokers, comma-separated host:port. */
-  KAFKA_BROKERS: brokers,
+  KAFKA_BROKERS: env.brokers(),
   KAFKA_CLIENT_ID: name.default('stream-processor'),
   /** kafkajs log level: nothing, error, warn, info or debug. */
   KAFKA_LOG_LEVEL: z.enum(KAFKA_LOG_LEVELS).default('error'),
@@ -26,6 +23,20 @@ export const Config = z.object({
   USER_EVENTS_TOPIC: name.default('user-events'),
   USER_EVENTS_DLQ_TOPIC: name.default('user-events.dlq'),
   USER_EVENTS_GROUP: name.default('stream-processor.user-events'),
+  CATALOG_EVENTS_TOPIC: name.default('catalog-events'),
+  CATALOG_EVENTS_DLQ_TOPIC: name.default('catalog-events.dlq'),
+  CATALOG_EVENTS_GROUP: name.default('stream-processor.catalog-events'),
+  /** Embedded catalog changes for the candidates and ranking replicas (a compacted topic). */
+  ITEM_UPDATES_TOPIC: name.default('item-updates'),
+  /**
+   * An artifacts root (see @recsys/artifacts): its content encoder embeds new items, its catalog
+   * gives item categories. Empty: no catalog consumer and no category features.
+   */
+  ARTIFACTS_DIR: z.string().default(''),
+  /** How often to look for a new artifacts version; 0 loads once. */
+  ARTIFACTS_POLL_MS: env.int(10_000, 0),
+  /** ONNX worker threads of the content encoder. */
+  ENCODER_WORKERS: env.int(1, 1),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key this service writes. */
   REDIS_KEY_PREFIX: z.string().max(64).default('recsys:'),

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ItemCategories, SessionLimits, SessionStore } from '../session.js';
 
 export { describePopularityStore, type PopularityStoreFactory } from './popularity.js';
+export { describeProfileStore, type ProfileStoreFactory } from './profile.js';
 
 export interface StoreFactoryOptions {
   limits?: Partial<SessionLimits>;

@@ -1,65 +1,8 @@
-import type { RankedRows } from '@recsys/artifacts';
 import { AppError } from '@recsys/errors';
 import { takeRows, type CandidateSource, type SourceCandidate } from '../source.js';
 
 // Sources that read lists and indexes built once per version: popularity, arrival order,
 // the search index. None needs the user tower, so they also serve cold users.
-
-/**
- * `popular`: training popularity for the user's tastes: the onboarding categories of the
- * request and the session's strongest categories (interleaved, so every chosen category shows
- * up), then the user's region, then device, then everyone. This is also the cold-start path.
- */
-export const popularSource: CandidateSource = {
-  name: 'popular',
-  run(ctx, count) {
-    const { popularity } = ctx.state;
-    const { context } = ctx.request;
-    const categories = [
-      ...new Set([...context.preferredCategories, ...ctx.user.affinityCategories]),
-    ];
-    const lists = categories
-      .map((name) => popularity.get({ kind: 'category', name }))
-      .filter((l): l is RankedRows => l !== undefined);
-    const picked = new Set<number>();
-    const out: SourceCandidate[] = [];
-    interleave(lists, ctx, count, picked, out);
-    const fallbacks = [
-      context.region === '' ? undefined : popularity.get({ kind: 'region', name: context.region }),
-      context.device === '' ? undefined : popularity.get({ kind: 'device', name: context.device }),
-      popularity.get({ kind: 'global' }),
-    ];
-    for (const list of fallbacks) {
-      if (list !== undefined && out.length < count) {
-        takeRows(list.rows, list.scores, ctx, count, picked, out);
-      }
-    }
-    return Promise.resolve(out);
-  },
-};
-
-/** Round-robin over ranked lists: the best of each, then the second of each, ... */
-function interleave(
-  lists: readonly RankedRows[],
-  ctx: Parameters<typeof takeRows>[2],
-  count: number,
-  picked: Set<number>,
-  out: SourceCandidate[],
-): void {
-  for (let i = 0; out.length < count; i++) {
-    let any = false;
-    for (const list of lists) {
-      if (i >= list.rows.length) continue;
-      any = true;
-      const row = list.rows[i] ?? 0;
-      if (picked.has(row) || ctx.excluded(row) || !ctx.state.items.isLive(row)) continue;
-      picked.add(row);
-      out.push({ row, score: list.scores[i] ?? 0 });
-      if (out.length >= count) return;
-    }
-    if (!any) return;
-  }
-}
 
 /** `fresh`: the newest items of the catalog (live additions included once indexed). */
 export const freshSource: CandidateSource = {

@@ -5,7 +5,8 @@ import { requestScope } from '../request-scope.js';
 import type { RetrievalState } from '../retrieval-state.js';
 import type { CandidateSource, RetrievalRequest, SourceCandidate } from '../source.js';
 import { makeTestState } from '../test-state.js';
-import { emailDigestSource, freshSource, popularSource, searchSource } from './catalog.js';
+import { emailDigestSource, freshSource, searchSource } from './catalog.js';
+import { popularSource } from './popular.js';
 import { seedI2iSource, sessionI2iSource } from './item-to-item.js';
 import { annSource, seedAnnSource } from './nearest.js';
 

@@ -1,26 +1,10 @@
-/** What a user told us at onboarding; read on every feed request. */
-export interface Profile {
-  categories: string[];
-  region?: string;
-  device?: string;
-  /** Epoch milliseconds of the last change. */
-  updatedAt: number;
-}
+import type { Profile, ProfileStore } from './profile.js';
 
 /**
- * Where onboarding preferences live. Kept tiny so a Redis implementation is a
- * GET and a SET; failures reject (the feed then serves without the profile).
- */
-export interface ProfileStore {
-  get(userId: string): Promise<Profile | undefined>;
-  put(userId: string, profile: Profile): Promise<void>;
-}
-
-/**
- * Process-local store for the all-in-one mode and tests. Bounded: past
+ * Process-local profiles for the all-in-one mode and tests. Bounded: past
  * `maxUsers` the least recently written profile is dropped.
  */
-export class InMemoryProfileStore implements ProfileStore {
+export class MemoryProfileStore implements ProfileStore {
   private readonly profiles = new Map<string, Profile>();
 
   constructor(private readonly maxUsers = 1_000_000) {}
