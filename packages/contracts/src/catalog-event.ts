@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CatalogEvent, CatalogOp, ItemUpdate } from './gen/recsys/events/v1/events.js';
 import { Id } from './ids.js';
-import type { Decoded } from './user-event.js';
+import { decodeWith, type Decoded } from './decode.js';
 
 /** What an item's content may hold on the wire; the gateway enforces the same bounds on input. */
 const Content = z.object({
@@ -56,25 +56,6 @@ const DecodedItemUpdate = z
       ctx.addIssue({ code: 'custom', path: ['embedding'], message: 'required for upsert' });
     }
   });
-
-function decodeWith<T>(
-  bytes: Uint8Array,
-  decode: (bytes: Uint8Array) => T,
-  schema: z.ZodType,
-): Decoded<T> {
-  let value: T;
-  try {
-    value = decode(bytes);
-  } catch (err) {
-    return { ok: false, reason: `undecodable protobuf: ${(err as Error).message}` };
-  }
-  const checked = schema.safeParse(value);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    return { ok: false, reason: `invalid ${issue?.path.join('.') ?? 'record'}: ${issue?.message}` };
-  }
-  return { ok: true, value };
-}
 
 /** Decodes and validates a `catalog-events` record value; never throws. */
 export function decodeCatalogEvent(bytes: Uint8Array): Decoded<CatalogEvent> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserEvent, UserEventType } from './gen/recsys/events/v1/events.js';
+import { decodeWith, type Decoded } from './decode.js';
 import { Id } from './ids.js';
 
 /** Event type names as clients send them, mapped to the proto enum. */
@@ -62,22 +63,9 @@ export function userEventFromJson(json: UserEventJson): UserEvent {
   };
 }
 
-export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
-
 /** Decodes and validates a `user-events` record value; never throws. */
 export function decodeUserEvent(bytes: Uint8Array): Decoded<UserEvent> {
-  let event: UserEvent;
-  try {
-    event = UserEvent.decode(bytes);
-  } catch (err) {
-    return { ok: false, reason: `undecodable protobuf: ${(err as Error).message}` };
-  }
-  const checked = DecodedUserEvent.safeParse(event);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    return { ok: false, reason: `invalid ${issue?.path.join('.') ?? 'event'}: ${issue?.message}` };
-  }
-  return { ok: true, value: event };
+  return decodeWith(bytes, (b) => UserEvent.decode(b), DecodedUserEvent);
 }
 
 export function encodeUserEvent(event: UserEvent): Uint8Array {
