@@ -20,7 +20,7 @@ export {
   type PopularityScope,
   type RankedRows,
 } from './popularity-table.js';
-export { UserHistories } from './user-histories.js';
+export { UserHistories, type SeenSets } from './user-histories.js';
 export {
   CURRENT_POINTER,
   MANIFEST_FILE,

@@ -35,6 +35,9 @@ describe('loadArtifacts', () => {
     expect(Array.from(a.histories!.history(a.histories!.userRow('u2')))).toEqual([2, 3, 4]);
     expect(a.histories!.historyTimes(2)[0]).toBe(1_700_000_000_000);
     expect(a.histories!.userRow('nobody')).toBe(0);
+    // Every training interaction, older ones included: the history holds 2..4, the seen set 12.
+    expect(Array.from(a.histories!.seenRows(2))).toEqual([2, 3, 4, 12]);
+    expect(Array.from(a.histories!.seenRows(0))).toEqual([]);
     expect(Array.from(a.popularity.get({ kind: 'region', name: 'eu' })!.rows)).toEqual([12, 11]);
     expect(Array.from(a.popularity.get({ kind: 'category', name: 'Drama' })!.rows)).toEqual([
       2, 5, 8, 11,
@@ -45,6 +48,12 @@ describe('loadArtifacts', () => {
     expect(a.features.usesContent[12]).toBe(1);
     expect(a.vocabularies.get('devices')?.rowOf('desktop')).toBe(2);
     expect(a.modelPath(manifest.ModelRole.MODEL_ROLE_USER_TOWER)).toBeUndefined();
+  });
+
+  it('rejects seen sets whose offsets do not cover the rows', async () => {
+    const offsets = new BigInt64Array([0n, 3n, 2n, 9n, 12n]);
+    await writeFile(join(dir, 'user_seen_offsets.i64'), Buffer.from(offsets.buffer));
+    await expect(loadArtifacts(dir)).rejects.toThrow(/user_seen_offsets.*offsets fall at user 1/);
   });
 
   it('can skip the user histories', async () => {

@@ -16,7 +16,7 @@ import { ItemNeighbours } from './item-neighbours.js';
 import { readManifest } from './manifest.js';
 import { readStringArray } from './string-array.js';
 import { PopularityTable, readPopularity } from './popularity-table.js';
-import { UserHistories } from './user-histories.js';
+import { UserHistories, type SeenSets } from './user-histories.js';
 import { Vocabulary } from './vocabulary.js';
 
 export interface LoadOptions {
@@ -138,7 +138,33 @@ async function readHistories(
   ]);
   const itemRows = manifest.itemRows;
   if (itemRows > 0) await assertRowsBelow(binary('user_history_rows', 'i32le'), rows, itemRows);
-  return new UserHistories(users, length, rows, times, 0);
+  const seen = await readSeenSets(manifest, userRows, binary);
+  return new UserHistories(users, length, rows, times, 0, seen);
+}
+
+/** user_seen_offsets / user_seen_rows when exported, checked as CSR over the user rows. */
+async function readSeenSets(
+  manifest: pb.ModelManifest,
+  userRows: number,
+  binary: (name: string, want: BinaryFormat) => string,
+): Promise<SeenSets | undefined> {
+  if (!manifest.artifacts.some((a) => a.name === 'user_seen_rows')) return undefined;
+  const offsetsPath = binary('user_seen_offsets', 'i64le');
+  const rowsPath = binary('user_seen_rows', 'i32le');
+  const [offsets, rows] = await Promise.all([
+    readInt64AsFloat64(offsetsPath, userRows + 1),
+    readRows(rowsPath, 'i32le'),
+  ]);
+  for (let u = 0; u < userRows; u++) {
+    const [from, to] = [offsets[u] ?? 0, offsets[u + 1] ?? 0];
+    if (from > to || (u === 0 && from !== 0))
+      throw corrupt(offsetsPath, `offsets fall at user ${u}`);
+  }
+  if (offsets[userRows] !== rows.length) {
+    throw corrupt(offsetsPath, `ends at ${offsets[userRows]}, ${rowsPath} has ${rows.length} rows`);
+  }
+  if (manifest.itemRows > 0) await assertRowsBelow(rowsPath, rows, manifest.itemRows);
+  return { offsets, rows };
 }
 
 /** History positions the user tower reads (manifest.retrieval, else the feature spec). */

@@ -3,6 +3,12 @@ import type { Vocabulary } from './vocabulary.js';
 
 const EMPTY = new Int32Array(0);
 
+/** Item rows per user row in CSR form: user u's are rows[offsets[u]:offsets[u + 1]]. */
+export interface SeenSets {
+  offsets: Float64Array;
+  rows: Int32Array;
+}
+
 /**
  * Training users and their recent histories (training/features/history.py): per user row, the
  * newest `length` item rows, newest first, 0-padded. The user tower reads them as
@@ -20,6 +26,7 @@ export class UserHistories {
     readonly rows: Int32Array,
     readonly timestamps?: Float64Array,
     readonly first: 0 | 1 = 1,
+    private readonly seen?: SeenSets,
   ) {
     const bad = timestamps !== undefined && timestamps.length !== rows.length;
     if (!Number.isInteger(length) || length < 1 || rows.length % length !== 0 || bad) {
@@ -48,6 +55,19 @@ export class UserHistories {
     let end = start;
     while (end < start + this.length && (this.rows[end] ?? 0) > 0) end++;
     return this.rows.subarray(start, end);
+  }
+
+  /**
+   * Every item row the user touched in training (user_seen_rows), which candidate generation
+   * never returns; the recent history where the export has no seen sets.
+   */
+  seenRows(userRow: number): Int32Array {
+    const seen = this.seen;
+    if (seen === undefined) return this.history(userRow);
+    if (!Number.isInteger(userRow) || userRow < 1 || userRow + 1 >= seen.offsets.length) {
+      return EMPTY;
+    }
+    return seen.rows.subarray(seen.offsets[userRow], seen.offsets[userRow + 1]);
   }
 
   /** Timestamps (ms) of the history positions, newest first; empty when not exported. */

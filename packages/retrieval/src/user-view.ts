@@ -15,7 +15,7 @@ export interface UserView {
    * without them, at most `historyLength` rows (training/features/history.py's layout).
    */
   historyRows: number[];
-  /** Items the user has seen: the session's seen set and the training history. */
+  /** Items the user has seen: the session's seen set and every training interaction. */
   seenRows: Set<number>;
   /** No training row, no history and no session: served by the cold-start mix. */
   cold: boolean;
@@ -34,6 +34,9 @@ export function buildUserView(
   const { histories } = state;
   const userRow = histories?.userRow(userId) ?? 0;
   const training = histories?.history(userRow) ?? new Int32Array(0);
+  // Every item of the user's training, not only the newest the history keeps (training's
+  // candidates.drop_seen): an old favourite scores high on i2i and embeddings alike.
+  const trainingSeen = histories?.seenRows(userRow) ?? training;
   const sessionRows = rowsOf(state, session?.recentItems ?? []);
   const inSession = new Set(sessionRows);
   const historyRows = [...sessionRows];
@@ -43,7 +46,7 @@ export function buildUserView(
   }
   historyRows.length = Math.min(historyRows.length, state.historyLength);
 
-  const seenRows = new Set<number>(training);
+  const seenRows = new Set<number>(trainingSeen);
   for (const row of rowsOf(state, session?.seen ?? [])) seenRows.add(row);
   for (const row of sessionRows) seenRows.add(row);
   seenRows.delete(0);

@@ -96,6 +96,32 @@ export async function writeTestArtifacts(
     users + 1,
     Buffer.from(times.buffer),
   );
+  // Seen sets: each user's history plus item n, an old interaction the history no longer holds.
+  const seenLists = Array.from({ length: users + 1 }, (_, u) =>
+    u === 0
+      ? []
+      : [...new Set([...hist.subarray(u * length, (u + 1) * length)].filter((r) => r > 0))]
+          .concat(n)
+          .filter((r, i, all) => all.indexOf(r) === i)
+          .sort((a, b) => a - b),
+  );
+  const seenOffsets = new BigInt64Array(users + 2);
+  seenLists.forEach((list, u) => (seenOffsets[u + 1] = seenOffsets[u]! + BigInt(list.length)));
+  await put(
+    'user_seen_offsets',
+    'user_seen_offsets.i64',
+    'i64le',
+    users + 2,
+    Buffer.from(seenOffsets.buffer),
+  );
+  const seenRows = Int32Array.from(seenLists.flat());
+  await put(
+    'user_seen_rows',
+    'user_seen_rows.i32',
+    'i32le',
+    seenRows.length,
+    Buffer.from(seenRows.buffer),
+  );
   const lines = Array.from({ length: n }, (_, i) => {
     const row = i + 1;
     const category = cats[i % cats.length] ?? '';
