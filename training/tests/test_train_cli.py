@@ -40,7 +40,8 @@ def test_manifest_lists_every_file_with_its_checksum_and_rows(out: Path):
         assert all(t.shape[0] == -1 for t in [*model.inputs, *model.outputs])
     cols = {"item_embeddings": m.embedding_dim, "item_neighbours_rows": m.retrieval.neighbours,
             "item_neighbours_scores": m.retrieval.neighbours, "user_history_rows": m.retrieval.history_length,
-            "user_history_timestamps": m.retrieval.history_length, "ivf_centroids": m.embedding_dim, "ivf_lists": 1}
+            "user_history_timestamps": m.retrieval.history_length, "ivf_centroids": m.embedding_dim, "ivf_lists": 1,
+            "user_seen_offsets": 1, "user_seen_rows": 1}
     for a in m.artifacts:
         path = out / a.path
         assert sha256_of(path) == a.sha256
@@ -52,6 +53,18 @@ def test_manifest_lists_every_file_with_its_checksum_and_rows(out: Path):
     assert [f.name[7:] for f in dense] == list(ranker.inputs[0].columns)
     assert all(f.normalized_in_model and f.std > 0 for f in dense)
     assert "val.ranker_ndcg@10" in m.metrics and m.params["seed"] == "1"
+
+
+def test_seen_sets_hold_every_item_of_each_user_and_contain_the_history(out: Path):
+    m = read_manifest(out / "manifest.json")
+    offsets = np.fromfile(out / "user_seen_offsets.i64", "<i8")
+    rows = np.fromfile(out / "user_seen_rows.i32", "<i4")
+    history = np.fromfile(out / "user_history_rows.i32", "<i4").reshape(-1, m.retrieval.history_length)
+    assert offsets[0] == 0 and offsets[1] == 0 and offsets[-1] == len(rows) and (np.diff(offsets) >= 0).all()
+    assert len(offsets) == history.shape[0] + 1 and rows.min() >= 1 and rows.max() < m.item_rows
+    for u in range(1, history.shape[0]):
+        seen = rows[offsets[u] : offsets[u + 1]]
+        assert (np.diff(seen) > 0).all() and set(history[u][history[u] > 0]) <= set(seen)
 
 
 def test_item_embeddings_are_the_item_tower_or_the_content_encoder(out: Path):

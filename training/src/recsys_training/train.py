@@ -22,7 +22,7 @@ from recsys_training.data import DataError, load
 from recsys_training.data.synthetic import SyntheticConfig, generate
 from recsys_training.data.types import Dataset
 from recsys_training.export.bundle import export_system
-from recsys_training.presets import preset
+from recsys_training.presets import PRESETS, preset
 from recsys_training.text import make_text_encoder
 from recsys_training.text_features import item_text_embeddings
 from recsys_training.train_pipeline import fit_two_stage
@@ -35,6 +35,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--data", default="synthetic", help="dataset folder, or 'synthetic' (default)")
     p.add_argument("--out", required=True, type=Path, help="artifacts folder to write")
     p.add_argument("--tiny", action="store_true", help="tiny data and budgets (tests)")
+    p.add_argument("--preset", choices=PRESETS, default=None,
+                   help="training budget: default, demo (make demo) or tiny; --tiny implies tiny")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     p.add_argument("--text-encoder", choices=["minilm", "hashing"], default=None,
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     text = item_text_embeddings(dataset.items, encoder)
     text_seconds = time.perf_counter() - t0
-    system = fit_two_stage(dataset, text, preset("tiny" if args.tiny else "default"), args.seed, args.device)
+    system = fit_two_stage(dataset, text, preset(args.preset or ("tiny" if args.tiny else "default")), args.seed, args.device)
     manifest = export_system(system, dataset, encoder, args.out, args.seed,
                              {"text.seconds": text_seconds, "total.seconds": time.perf_counter() - began})
     summary = {"out": str(args.out), "version": manifest.version, "dataset": dataset.name,

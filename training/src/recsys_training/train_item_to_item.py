@@ -75,30 +75,31 @@ def embedding_neighbours(item_emb: np.ndarray, k: int = 50, block: int = 4096) -
 
 
 def ease_neighbours(user: np.ndarray, item: np.ndarray, n_users: int, n_items: int, k: int = 50,
-                    lam: float = 300.0) -> ItemToItem:
+                    lam: float = 300.0, device: str = "cpu") -> ItemToItem:
     """Top k positive weights per item of EASE's item-item regression (Steck 2019, WWW):
     B = I - P diagMat(1 / diag(P)), P = (X'X + lam I)^-1; score(h -> c) = B[h, c].
     Dense n_items^2 memory: only for catalogs up to EASE_MAX_ITEMS."""
     x = sp.csr_matrix((np.ones(len(user), np.float32), (user, item)), shape=(n_users, n_items))
     x.sum_duplicates()
     x.data[:] = 1.0
-    gram = torch.from_numpy((x.T @ x).toarray().astype(np.float32))
-    gram.diagonal().add_(lam)
-    # Cholesky inverse: the Gram matrix is symmetric positive definite; ~2x cheaper than LU.
-    p = torch.cholesky_inverse(torch.linalg.cholesky(gram)).numpy()
-    del gram
-    b = p / -np.diag(p)[None, :]
-    b[np.diag_indices(n_items)] = 0.0
     rows = np.zeros((n_items + 1, k), np.int32)
     scores = np.zeros((n_items + 1, k), np.float32)
     kk = min(k, max(n_items - 1, 0))
-    if kk:
-        top = np.argpartition(-b, kk - 1, axis=1)[:, :kk]
-        val = np.take_along_axis(b, top, 1)
-        order = np.argsort(-val, axis=1, kind="stable")
-        top, val = np.take_along_axis(top, order, 1), np.take_along_axis(val, order, 1)
-        rows[1:, :kk] = np.where(val > 0, top + 1, 0)
-        scores[1:, :kk] = np.where(val > 0, val, 0.0)
+    if not kk:
+        return ItemToItem(rows, scores)
+    with torch.no_grad():
+        gram = torch.from_numpy((x.T @ x).toarray().astype(np.float32)).to(device)
+        gram.diagonal().add_(lam)
+        # Cholesky inverse: the Gram matrix is symmetric positive definite; ~2x cheaper than LU.
+        p = torch.cholesky_inverse(torch.linalg.cholesky(gram))
+        del gram
+        b = p / -torch.diagonal(p)[None, :]
+        del p
+        b.fill_diagonal_(float("-inf"))
+        val, top = torch.topk(b, kk, dim=1)  # sorted, best first
+        val, top = val.cpu().numpy(), top.cpu().numpy()
+    rows[1:, :kk] = np.where(val > 0, top + 1, 0)
+    scores[1:, :kk] = np.where(val > 0, val, 0.0)
     return ItemToItem(rows, scores)
 
 
@@ -106,12 +107,13 @@ EASE_MAX_ITEMS = 15_000
 
 
 def item_neighbours(method: str, user: np.ndarray, item: np.ndarray, n_users: int, n_items: int, k: int,
-                    shrink: float, lam: float) -> ItemToItem:
-    """'auto' = EASE where its dense Gram matrix fits (<= EASE_MAX_ITEMS items), else cosine."""
+                    shrink: float, lam: float, device: str = "cpu", k_cosine: int | None = None) -> ItemToItem:
+    """'auto' = EASE where its dense Gram matrix fits (<= EASE_MAX_ITEMS items), else cosine.
+    k_cosine caps k for the cosine table (large catalogs: serving holds rows x k entries)."""
     if method == "auto":
         method = "ease" if n_items <= EASE_MAX_ITEMS else "cosine"
     if method == "ease":
-        return ease_neighbours(user, item, n_users, n_items, k, lam)
+        return ease_neighbours(user, item, n_users, n_items, k, lam, device)
     if method == "cosine":
-        return cooccurrence_neighbours(user, item, n_users, n_items, k, shrink)
+        return cooccurrence_neighbours(user, item, n_users, n_items, min(k, k_cosine or k), shrink)
     raise ValueError(f"unknown item-to-item method {method!r}; expected auto, ease or cosine")

@@ -86,12 +86,29 @@ class TwoStageRecommender(Recommender):
     def _user_rows(self, users: np.ndarray) -> np.ndarray:
         return np.where(users < self._stamps.shape[0], users + 1, 0)
 
-    def _stage(self, users: np.ndarray, history: sp.csr_matrix, allowed: np.ndarray | None = None):
+    def _stage(self, users: np.ndarray, history: sp.csr_matrix, allowed: np.ndarray | None = None,
+               chunk: int = 128):
+        """candidate_lists in chunks of users (bounded memory), padded to one width."""
+        parts = [self._stage_part(users[i : i + chunk], history[i : i + chunk], allowed)
+                 for i in range(0, len(users), chunk)]
+        width = max(c.shape[1] for c, _ in parts)
+        cands, inputs = [], {}
+        for cand, part in parts:
+            b, k = cand.shape
+            cands.append(np.pad(cand, ((0, 0), (0, width - k))))
+            for name, v in part.items():
+                v = v.reshape(b, k, *v.shape[1:])
+                v = np.pad(v, [(0, 0), (0, width - k)] + [(0, 0)] * (v.ndim - 2))
+                inputs.setdefault(name, []).append(v.reshape(b * width, *v.shape[2:]))
+        return np.concatenate(cands), {name: np.concatenate(vs) for name, vs in inputs.items()}
+
+    def _stage_part(self, users: np.ndarray, history: sp.csr_matrix, allowed: np.ndarray | None = None):
         s = self._system()
         s1 = dataclasses.replace(s.stage1, histories=self._histories(users, history))
         idx = np.arange(len(users))
         return candidate_lists(s1, idx, unknown_context(len(users)), s.config.candidates, s.config.session,
-                               self.options.device, s.ann, allowed, user_rows=self._user_rows(users))
+                               self.options.device, s.ann, allowed, user_rows=self._user_rows(users),
+                               seen=history.tocsr())
 
     def score(self, users: np.ndarray, history: sp.csr_matrix) -> np.ndarray:
         s = self._system()

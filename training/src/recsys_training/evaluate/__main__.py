@@ -1,7 +1,8 @@
 """Offline evaluation CLI.
 
 python -m recsys_training.evaluate --data DIR|synthetic --out DIR
-    [--protocols P1,P2,P3,P4,P5] [--seeds 5] [--models ease,bpr] [--quick]
+    [--protocols P1,P2,P3,P4,P5] [--seeds 5 | --seed-list 0,1] [--models ease,bpr] [--quick]
+    [--device cpu|cuda|auto]
 """
 
 from __future__ import annotations
@@ -23,9 +24,17 @@ def main(argv: list[str] | None = None) -> int:
         "--models", default=None, help=f"comma-separated; default per protocol. Known: {', '.join(names())}"
     )
     parser.add_argument("--quick", action="store_true", help="2 seeds, <= 300 users per task, small budgets")
-    parser.add_argument("--device", default="cpu", help="passed to models that train on a device (e.g. cuda)")
+    parser.add_argument("--seed-list", default=None,
+                        help="comma-separated model seeds for every protocol (P4 included), e.g. 5,6,7 to "
+                        "split a long run across calls; merge with python -m recsys_training.evaluate.merge")
+    parser.add_argument("--device", default="cpu",
+                        help="cpu, cuda or auto (cuda when available): where the torch models train")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
+    if args.device == "auto":
+        import torch
+
+        args.device = "cuda" if torch.cuda.is_available() else "cpu"
     config = EvalConfig(
         data=args.data,
         out=args.out,
@@ -35,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         quick=args.quick,
         progress=not args.no_progress,
         device=args.device,
+        seed_list=tuple(int(v) for v in args.seed_list.split(",") if v.strip()) if args.seed_list else None,
     )
     summary = run(config)
     for protocol, models in summary.items():

@@ -45,6 +45,7 @@ class EvalConfig:
     synthetic_users: int = 5000
     synthetic_items: int = 2000
     device: str = "cpu"
+    seed_list: tuple[int, ...] | None = None  # exact model seeds (P4 too), e.g. to split a run
 
 
 def load_data(config: EvalConfig) -> Dataset:
@@ -62,6 +63,8 @@ def run(config: EvalConfig, dataset: Dataset | None = None) -> Summary:
     data = dataset if dataset is not None else load_data(config)
     seeds = list(range(min(config.seeds, 2) if config.quick else config.seeds))
     p4_seeds = seeds if config.quick else list(range(2 * config.seeds))  # P4 asks for 10 seeds
+    if config.seed_list:
+        seeds = p4_seeds = list(config.seed_list)
     options = ModelOptions(quick=config.quick, device=config.device, progress=config.progress)
     raw: dict[str, Any] = {}
     meta: dict[str, Any] = {
@@ -94,6 +97,7 @@ def run(config: EvalConfig, dataset: Dataset | None = None) -> Summary:
     def write() -> Summary:
         summary = summarise(raw)
         meta.update(_describe(config, data, seeds, p4_seeds, began))
+        meta["raw"] = raw  # per-seed values: `python -m recsys_training.evaluate.merge` combines runs
         write_report(config.out, summary, meta)
         return summary
 

@@ -66,9 +66,20 @@ def item_features(system: TrainedSystem, data: Dataset) -> list[dict]:
     return lines
 
 
+def seen_sets(data: Dataset, n_user_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every item row each user row touched (CSR: offsets [user_rows + 1], rows ascending).
+    Serving drops these from candidates: user_history_rows holds only the newest ones."""
+    inter = data.interactions
+    keys = np.unique((inter.user.astype(np.int64) + 1) * (data.n_items + 1) + inter.item + 1)
+    users, rows = keys // (data.n_items + 1), keys % (data.n_items + 1)
+    offsets = np.searchsorted(users, np.arange(n_user_rows + 1)).astype(np.int64)
+    return offsets, rows
+
+
 def write_tables(system: TrainedSystem, data: Dataset, out: Path) -> list[Written]:
     s1 = system.stage1
     items = s1.items
+    seen_offsets, seen_rows = seen_sets(data, data.n_users + 1)
     written = [
         write_binary("item_embeddings", out / "item_embeddings.f32", s1.item_emb, "f32le"),
         write_binary("item_neighbours_rows", out / "item_neighbours_rows.i32", s1.i2i.rows, "i32le"),
@@ -78,6 +89,8 @@ def write_tables(system: TrainedSystem, data: Dataset, out: Path) -> list[Writte
         write_binary("user_history_timestamps", out / "user_history_timestamps.i64",
                      np.vstack([np.zeros((1, s1.histories.rows.shape[1]), np.int64), s1.histories.timestamps]),
                      "i64le"),
+        write_binary("user_seen_offsets", out / "user_seen_offsets.i64", seen_offsets, "i64le"),
+        write_binary("user_seen_rows", out / "user_seen_rows.i32", seen_rows, "i32le"),
         write_jsonl("item_features", out / "item_features.jsonl", item_features(system, data)),
         write_json("popularity", out / "popularity.json", popularity(system, data), 1),
     ]

@@ -88,14 +88,16 @@ def ranker_inputs(
     uses_content: np.ndarray,
     context: dict[str, np.ndarray],
     spec: SessionSpec,
+    i2i_rows: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Model inputs for candidates [B, K] (rows, 0 = padding), flattened to B*K rows."""
+    """Model inputs for candidates [B, K] (rows, 0 = padding), flattened to B*K rows.
+    i2i_rows: the rows the i2i columns aggregate over (default: the history rows)."""
     b, k = candidates.shape
     rows, valid = hist.rows, hist.rows > 0
     n_hist = valid.sum(axis=1).astype(np.float32)
     cand_emb = item_emb[candidates]  # [B, K, D]
     retrieval = np.einsum("bkd,bd->bk", cand_emb, user_emb)
-    i2i_sum, i2i_max, i2i_count = aggregate(i2i, rows).lookup(candidates)
+    i2i_sum, i2i_max, i2i_count = aggregate(i2i, rows if i2i_rows is None else i2i_rows).lookup(candidates)
     hist_mean = item_emb[rows].sum(axis=1) / np.maximum(n_hist, 1.0)[:, None]
     hist_sim = np.einsum("bkd,bd->bk", cand_emb, hist_mean)
     last = rows[:, : spec.last_n]
