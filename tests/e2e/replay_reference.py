@@ -19,6 +19,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 import onnxruntime as ort
+import scipy.sparse as sp
 
 from recsys_training.ann_index import AnnIndex
 from recsys_training.candidates import CandidateConfig, gather_candidates
@@ -51,6 +52,11 @@ def main(argv: list[str]) -> int:
     tower = ort.InferenceSession(a["models"]["MODEL_ROLE_USER_TOWER"], providers=["CPUExecutionProvider"])
     ranker = ort.InferenceSession(a["models"]["MODEL_ROLE_RANKER"], providers=["CPUExecutionProvider"])
     surface = a["vocab"]["surfaces"].index("home")
+    # Every item each user touched in training (CSR by user row), never a candidate.
+    offsets = np.fromfile(root / "user_seen_offsets.i64", "<i8")
+    seen_rows = np.fromfile(root / "user_seen_rows.i32", "<i4")
+    seen = sp.csr_matrix((np.ones(len(seen_rows)), seen_rows - 1, offsets),
+                         shape=(len(offsets) - 1, a["emb"].shape[0] - 1))
     out: dict[str, list[str]] = {}
     for user in users:
         row = user_ids.index(user) if user in user_ids else 0
@@ -60,7 +66,8 @@ def main(argv: list[str]) -> int:
         feeds = {"user_row": np.array([row], np.int64), "history_rows": one.rows,
                  **{name: np.asarray(v, np.int64) for name, v in context.items()}}
         user_emb = tower.run(None, feeds)[0]
-        cand = gather_candidates(user_emb, one.rows, a["emb"], a["i2i"], popular, config, ann)[0]
+        cand = gather_candidates(user_emb, one.rows, a["emb"], a["i2i"], popular, config, ann,
+                                 seen=seen[[row]])[0]
         cand = cand[cand > 0][None, :]
         inputs = ranker_inputs(one, cand, user_emb, a["emb"], a["items"], a["i2i"], a["uses_content"],
                                context, a["spec"])

@@ -85,22 +85,23 @@ function generate(
 }
 
 const ids = (res: candidates.GenerateResponse) => res.candidates.map((c) => c.itemId);
-const historyOf = (userId: string) => {
+/** Everything the user touched in training: the history and older items. */
+const seenOf = (userId: string) => {
   const h = artifacts.histories!;
-  return Array.from(h.history(h.userRow(userId)), (row) => artifacts.items.idOf(row)!);
+  return Array.from(h.seenRows(h.userRow(userId)), (row) => artifacts.items.idOf(row)!);
 };
 const userIds = () =>
   Array.from({ length: 5 }, (_, i) => artifacts.histories!.users.valueOf(i + 1)!);
 
 describe('candidates service on the tiny trained artifacts and a real Redis', () => {
-  it('serves every source for a training user, never an item of their history', async () => {
+  it('serves every source for a training user, never an item they have seen', async () => {
     const user = userIds()[0]!;
     const res = await generate({ userId: user });
     expect(res.modelVersion).toBe(artifacts.version);
     expect(res.degraded).toEqual([]);
     expect(Object.keys(res.sourceCounts)).toEqual(['ann', 'session_i2i', 'popular', 'fresh']);
     expect(new Set(ids(res)).size).toBe(res.candidates.length);
-    const seen = new Set(historyOf(user));
+    const seen = new Set(seenOf(user));
     expect(ids(res).filter((id) => seen.has(id))).toEqual([]);
     expect(res.candidates.length).toBe(artifacts.items.size - seen.size);
   });
@@ -182,7 +183,7 @@ describe('candidates service on the tiny trained artifacts and a real Redis', ()
     expect(ids(found)[0]).toBe(artifacts.items.idOf(9));
     const digest = await generate({ userId: user, surface: 'email_digest', limit: 50 });
     expect(digest.candidates).toHaveLength(50);
-    expect(ids(digest).filter((id) => historyOf(user).includes(id))).toEqual([]);
+    expect(ids(digest).filter((id) => seenOf(user).includes(id))).toEqual([]);
   });
 
   it('rejects bad input with INVALID_ARGUMENT or NOT_FOUND', async () => {
@@ -214,7 +215,7 @@ describe('candidates service on the tiny trained artifacts and a real Redis', ()
       const res = await generate({ userId: user }, down.client);
       expect(res.degraded).toEqual(['session_store_unavailable']);
       expect(res.candidates.length).toBeGreaterThan(0);
-      expect(ids(res).filter((id) => historyOf(user).includes(id))).toEqual([]);
+      expect(ids(res).filter((id) => seenOf(user).includes(id))).toEqual([]);
     } finally {
       down.client.close();
       await down.server.shutdown(1000);

@@ -74,6 +74,7 @@ export function requestScope(
     user,
     seedRow,
     excluded: (row) => excludedRows.has(row),
+    dropped: (row) => excludedRows.has(row) || sortedHas(user.trainingSeen, row),
     userEmbedding: () => {
       embedding ??= (() => {
         const encoder = state.encoder;
@@ -92,4 +93,18 @@ function surfaceRow(state: RetrievalState, surface: string): number {
   const vocab = state.surfaces;
   if (vocab === undefined) return 0;
   return vocab.rowOf(surface) || vocab.rowOf(SURFACE_ALIASES[surface]);
+}
+
+/** Binary search in ascending rows: the seen sets are exported sorted, and can be long. */
+function sortedHas(rows: Int32Array, row: number): boolean {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const value = rows[mid]!;
+    if (value === row) return true;
+    if (value < row) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }

@@ -126,7 +126,9 @@ export class Retriever {
     });
 
     const answered = outcomes.filter((o): o is SourceList => typeof o !== 'string');
-    const merged = mergeSources(answered, request.limit, scope.excluded);
+    // Sources skip the recent history; the merge then drops every other item the user touched in
+    // training, as training's candidate generation does (served = offline, item for item).
+    const merged = mergeSources(answered, request.limit, scope.dropped);
     const { items } = state;
     return {
       candidates: merged.candidates.map((c) => ({

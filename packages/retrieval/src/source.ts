@@ -32,8 +32,10 @@ export interface SourceContext {
   user: UserView;
   /** The seed item's row, for item-seeded surfaces. */
   seedRow: number | undefined;
-  /** True for rows that must not be returned (seen, excluded, the seed, retired). */
+  /** True for rows a source must skip (recent history, session, excluded, the seed). */
   excluded(row: number): boolean;
+  /** excluded, plus everything else the user touched in training: what the merge drops. */
+  dropped(row: number): boolean;
   /** The user tower's embedding for this request, computed once however many sources ask. */
   userEmbedding(): Promise<Float32Array>;
   /** Aborted when the source's deadline passes or the request is cancelled. */

@@ -15,8 +15,13 @@ export interface UserView {
    * without them, at most `historyLength` rows (training/features/history.py's layout).
    */
   historyRows: number[];
-  /** Items the user has seen: the session's seen set and every training interaction. */
+  /** What sources skip: the session's seen set and the training history (its newest rows). */
   seenRows: Set<number>;
+  /**
+   * Every item row the user touched in training, ascending (the export's seen sets): dropped
+   * from the merged candidates, as training's candidates.drop_seen does after its sources.
+   */
+  trainingSeen: Int32Array;
   /** No training row, no history and no session: served by the cold-start mix. */
   cold: boolean;
   /** Categories the session shows most interest in, strongest first. */
@@ -34,9 +39,9 @@ export function buildUserView(
   const { histories } = state;
   const userRow = histories?.userRow(userId) ?? 0;
   const training = histories?.history(userRow) ?? new Int32Array(0);
-  // Every item of the user's training, not only the newest the history keeps (training's
-  // candidates.drop_seen): an old favourite scores high on i2i and embeddings alike.
-  const trainingSeen = histories?.seenRows(userRow) ?? training;
+  // Every item of the user's training, not only the newest the history keeps: an old
+  // favourite scores high on i2i and embeddings alike.
+  const trainingSeen = histories?.seenRows(userRow) ?? new Int32Array(0);
   const sessionRows = rowsOf(state, session?.recentItems ?? []);
   const inSession = new Set(sessionRows);
   const historyRows = [...sessionRows];
@@ -46,7 +51,7 @@ export function buildUserView(
   }
   historyRows.length = Math.min(historyRows.length, state.historyLength);
 
-  const seenRows = new Set<number>(trainingSeen);
+  const seenRows = new Set<number>(training);
   for (const row of rowsOf(state, session?.seen ?? [])) seenRows.add(row);
   for (const row of sessionRows) seenRows.add(row);
   seenRows.delete(0);
@@ -64,6 +69,7 @@ export function buildUserView(
     sessionRows,
     historyRows,
     seenRows,
+    trainingSeen,
     cold: userRow === 0 && historyRows.length === 0,
     affinityCategories: affinity,
   };
