@@ -1,5 +1,6 @@
 import { AppError } from '@recsys/errors';
-import { buildApp, createGatewayMetrics, InMemoryProfileStore } from '@recsys/gateway';
+import { MemoryProfileStore } from '@recsys/feature-store';
+import { buildApp, createGatewayMetrics } from '@recsys/gateway';
 import type { EventBus } from '@recsys/kafka';
 
 export const INGEST_KEYS = { events: 'it-events-key-0123', items: 'it-admin-key-01234' };
@@ -17,7 +18,7 @@ export function ingestGateway(
   return buildApp({
     candidates: { generate: down },
     ranking: { rank: down },
-    profiles: new InMemoryProfileStore(),
+    profiles: new MemoryProfileStore(),
     metrics: createGatewayMetrics(),
     settings: {
       candidatesDeadlineMs: 100,

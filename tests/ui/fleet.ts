@@ -1,10 +1,13 @@
 import { loadConfig } from '@recsys/config';
 import type { candidates, ranking } from '@recsys/contracts';
-import { MemoryPopularityStore, MemorySessionStore } from '@recsys/feature-store';
+import {
+  MemoryPopularityStore,
+  MemoryProfileStore,
+  MemorySessionStore,
+} from '@recsys/feature-store';
 import {
   buildApp,
   createGatewayMetrics,
-  InMemoryProfileStore,
   type CandidatesClient,
   type FeedSettings,
   type RankingClient,
@@ -104,7 +107,7 @@ export async function startFleet(keys: { events?: string; demo?: string }): Prom
   const app = buildApp({
     candidates: retrieval,
     ranking: ranker,
-    profiles: new InMemoryProfileStore(),
+    profiles: new MemoryProfileStore(),
     itemTitles: TITLES,
     metrics: createGatewayMetrics(),
     settings: SETTINGS,

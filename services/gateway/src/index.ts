@@ -11,9 +11,4 @@ export type { FeedDeps } from './context.js';
 export { GrpcCandidatesClient, GrpcRankingClient } from './grpc-clients.js';
 export type { ItemTitles, ItemVectors } from './items.js';
 export { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
-// The profile stores moved to @recsys/feature-store; the old name stays for existing callers.
-export {
-  MemoryProfileStore as InMemoryProfileStore,
-  type Profile,
-  type ProfileStore,
-} from '@recsys/feature-store';
+export type { Profile, ProfileStore } from '@recsys/feature-store';
