@@ -8,7 +8,7 @@ import { GatewayConfig } from './config.js';
 // Keys left unset are generated, so the page at / can send clicks and the printed curl works.
 const environment: Record<string, string | undefined> = { ...process.env };
 const generated: string[] = [];
-for (const key of ['RECSYS_API_KEY', 'RECSYS_DEMO_UI_KEY'] as const) {
+for (const key of ['RECSYS_API_KEY', 'RECSYS_DEMO_UI_KEY', 'RECSYS_ADMIN_KEY'] as const) {
   if (environment[key] === undefined || environment[key] === '') {
     environment[key] = randomBytes(18).toString('base64url');
     generated.push(key);
@@ -68,6 +68,10 @@ const lines = [
   `  curl -X POST ${base}/v1/events -H 'x-api-key: ${environment.RECSYS_API_KEY}' \\`,
   `    -H 'content-type: application/json' -d '{"events":[{"event_id":"e1","user_id":"${user}",` +
     `"item_id":"<an item_id from the feed>","type":"click","timestamp":${Date.now()}}]}'`,
+  `  curl -X POST ${base}/v1/items -H 'x-api-key: ${environment.RECSYS_ADMIN_KEY}' \\`,
+  `    -H 'content-type: application/json' -d '{"items":[{"item_id":"new-1","op":"upsert",` +
+    `"title":"A brand new title","categories":["Drama"]}]}'`,
+  `  curl '${base}/v1/feed?user_id=${user}&surface=more_like_this&item_id=new-1&n=10'`,
   '',
 ];
 console.log(lines.join('\n'));
