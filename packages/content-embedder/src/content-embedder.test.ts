@@ -3,27 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadArtifacts, type Artifacts } from '@recsys/artifacts';
 import { tinyArtifacts, writeTestArtifacts } from '@recsys/artifacts/testing';
-import { AppError } from '@recsys/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentEmbedder } from './content-embedder.js';
 import type { ItemContentInput } from './item-content.js';
-
-/** Awaits a rejection and checks its AppError code, message and (optionally) retryable flag. */
-async function expectRejection(
-  promise: Promise<unknown>,
-  code: string,
-  message: RegExp,
-  retryable?: boolean,
-): Promise<void> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e as AppError,
-  );
-  expect(err, 'expected a rejection').toBeInstanceOf(AppError);
-  expect(err!.code).toBe(code);
-  expect(err!.message).toMatch(message);
-  if (retryable !== undefined) expect(err!.retryable).toBe(retryable);
-}
+import { expectRejection } from './testing/expect-rejection.js';
 
 let tiny: Artifacts;
 let embedder: ContentEmbedder;

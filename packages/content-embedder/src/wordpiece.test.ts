@@ -1,27 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppError } from '@recsys/errors';
 import { describe, expect, it } from 'vitest';
 import { bertNormalize, bertWords } from './bert-pre-tokenizer.js';
 import { WordPieceTokenizer } from './wordpiece.js';
-
-/** Awaits a rejection and checks its AppError code, message and (optionally) retryable flag. */
-async function expectRejection(
-  promise: Promise<unknown>,
-  code: string,
-  message: RegExp,
-  retryable?: boolean,
-): Promise<void> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e as AppError,
-  );
-  expect(err, 'expected a rejection').toBeInstanceOf(AppError);
-  expect(err!.code).toBe(code);
-  expect(err!.message).toMatch(message);
-  if (retryable !== undefined) expect(err!.retryable).toBe(retryable);
-}
+import { expectRejection } from './testing/expect-rejection.js';
 
 // ids: [PAD]=0 [UNK]=1 [CLS]=2 [SEP]=3 ...
 const VOCAB = [
