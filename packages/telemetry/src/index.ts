@@ -1,3 +1,4 @@
 export { LATENCY_BUCKETS, createMetrics, timeStage, type ServiceMetrics } from './metrics.js';
 export { startHealthServer, type HealthServer, type HealthServerOptions } from './health-server.js';
 export { createLog, silentLog, type Log } from './log.js';
+export { handleShutdown, type ShutdownOptions } from './shutdown.js';

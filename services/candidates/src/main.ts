@@ -2,12 +2,11 @@ import { loadConfig } from '@recsys/config';
 import { RedisSessionStore } from '@recsys/feature-store';
 import { startGrpcServer, type RunningGrpcServer } from '@recsys/grpc';
 import { KafkaBus } from '@recsys/kafka';
-import { startHealthServer, type HealthServer } from '@recsys/telemetry';
+import { createLog, handleShutdown, startHealthServer, type HealthServer } from '@recsys/telemetry';
 import { Redis } from 'ioredis';
 import { buildCandidates, type CandidatesApp } from './app.js';
 import { redisPopularity } from './live-popularity.js';
 import { CandidatesConfig } from './config.js';
-import { createLog } from '@recsys/telemetry';
 import { createCandidatesMetrics } from './metrics.js';
 
 // Fleet wiring: Redis session features, artifacts from ARTIFACTS_DIR, gRPC on PORT.
@@ -37,14 +36,13 @@ let app: CandidatesApp | undefined;
 let server: RunningGrpcServer | undefined;
 let health: HealthServer | undefined;
 let draining = false;
-let stopping: Promise<void> | undefined;
 
 /** Readiness off, a delay for load balancers to notice, in-flight calls finish, then exit. */
-function shutdown(reason: string, code: number): Promise<void> {
-  if (stopping) return stopping;
-  draining = true;
-  log.info('draining', { reason, delayMs: config.DRAIN_DELAY_MS });
-  stopping = (async () => {
+const shutdown = handleShutdown({
+  log,
+  stop: async (reason) => {
+    draining = true;
+    log.info('draining', { reason, delayMs: config.DRAIN_DELAY_MS });
     await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
     await server?.shutdown(config.SHUTDOWN_GRACE_MS);
     await app?.close();
@@ -52,18 +50,8 @@ function shutdown(reason: string, code: number): Promise<void> {
     await health?.close();
     redis.disconnect();
     log.info('stopped');
-  })().then(
-    () => process.exit(code),
-    (err: unknown) => {
-      log.error('shutdown failed', { err });
-      process.exit(1);
-    },
-  );
-  return stopping;
-}
-
-process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
-process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  },
+});
 
 try {
   // Up first, so probes see "not ready" rather than nothing while artifacts load.
