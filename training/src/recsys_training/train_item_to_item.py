@@ -75,16 +75,19 @@ def embedding_neighbours(item_emb: np.ndarray, k: int = 50, block: int = 4096) -
 
 
 def ease_neighbours(user: np.ndarray, item: np.ndarray, n_users: int, n_items: int, k: int = 50,
-                    lam: float = 300.0, device: str = "cpu") -> ItemToItem:
+                    lam: float = 300.0, device: str = "cpu", k_negative: int = 0) -> ItemToItem:
     """Top k positive weights per item of EASE's item-item regression (Steck 2019, WWW):
     B = I - P diagMat(1 / diag(P)), P = (X'X + lam I)^-1; score(h -> c) = B[h, c].
-    Dense n_items^2 memory: only for catalogs up to EASE_MAX_ITEMS."""
+    k_negative adds each row's most negative weights after the positive ones (an offline
+    experiment, not served: training/README.md, "Quality"). Dense n_items^2 memory: only
+    for catalogs up to EASE_MAX_ITEMS."""
     x = sp.csr_matrix((np.ones(len(user), np.float32), (user, item)), shape=(n_users, n_items))
     x.sum_duplicates()
     x.data[:] = 1.0
-    rows = np.zeros((n_items + 1, k), np.int32)
-    scores = np.zeros((n_items + 1, k), np.float32)
     kk = min(k, max(n_items - 1, 0))
+    kn = min(k_negative, max(n_items - 1, 0))
+    rows = np.zeros((n_items + 1, k + k_negative), np.int32)
+    scores = np.zeros((n_items + 1, k + k_negative), np.float32)
     if not kk:
         return ItemToItem(rows, scores)
     with torch.no_grad():
@@ -98,8 +101,18 @@ def ease_neighbours(user: np.ndarray, item: np.ndarray, n_users: int, n_items: i
         b.fill_diagonal_(float("-inf"))
         val, top = torch.topk(b, kk, dim=1)  # sorted, best first
         val, top = val.cpu().numpy(), top.cpu().numpy()
-    rows[1:, :kk] = np.where(val > 0, top + 1, 0)
-    scores[1:, :kk] = np.where(val > 0, val, 0.0)
+        val = np.where(val > 0, val, 0.0)
+        if kn:
+            b.fill_diagonal_(float("inf"))
+            neg, low = torch.topk(b, kn, dim=1, largest=False)  # most negative first
+            neg = neg.flip(1).cpu().numpy()
+            val = np.concatenate([val, np.where(neg < 0, neg, 0.0)], axis=1)
+            top = np.concatenate([top, low.flip(1).cpu().numpy()], axis=1)
+    keep = val != 0  # positives best first, then negatives (worst last); zero weights dropped
+    order = np.argsort(~keep, axis=1, kind="stable")
+    width = val.shape[1]
+    rows[1:, :width] = np.take_along_axis(np.where(keep, top + 1, 0), order, 1)
+    scores[1:, :width] = np.take_along_axis(np.where(keep, val, 0.0), order, 1)
     return ItemToItem(rows, scores)
 
 
@@ -107,13 +120,15 @@ EASE_MAX_ITEMS = 15_000
 
 
 def item_neighbours(method: str, user: np.ndarray, item: np.ndarray, n_users: int, n_items: int, k: int,
-                    shrink: float, lam: float, device: str = "cpu", k_cosine: int | None = None) -> ItemToItem:
+                    shrink: float, lam: float, device: str = "cpu", k_cosine: int | None = None,
+                    k_negative: int = 0) -> ItemToItem:
     """'auto' = EASE where its dense Gram matrix fits (<= EASE_MAX_ITEMS items), else cosine.
-    k_cosine caps k for the cosine table (large catalogs: serving holds rows x k entries)."""
+    k_cosine caps k for the cosine table (large catalogs: serving holds rows x k entries);
+    k_negative: EASE's most negative weights per item (the cosine table has none)."""
     if method == "auto":
         method = "ease" if n_items <= EASE_MAX_ITEMS else "cosine"
     if method == "ease":
-        return ease_neighbours(user, item, n_users, n_items, k, lam, device)
+        return ease_neighbours(user, item, n_users, n_items, k, lam, device, k_negative)
     if method == "cosine":
         return cooccurrence_neighbours(user, item, n_users, n_items, min(k, k_cosine or k), shrink)
     raise ValueError(f"unknown item-to-item method {method!r}; expected auto, ease or cosine")

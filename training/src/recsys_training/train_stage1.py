@@ -25,6 +25,7 @@ class Stage1Config:
     two_tower: TwoTowerConfig = TwoTowerConfig()
     content: ContentConfig = ContentConfig()
     i2i_k: int = 50
+    i2i_k_negative: int = 0  # EASE only: most negative weights kept per item (train_item_to_item)
     i2i_k_cosine: int = 50  # cap for the co-occurrence table (catalogs above EASE_MAX_ITEMS)
     i2i_shrink: float = 10.0
     i2i_method: str = "auto"  # see train_item_to_item.item_neighbours
@@ -68,7 +69,7 @@ def fit_stage1(dataset: Dataset, rows: np.ndarray, text: np.ndarray, cfg: Stage1
     content_emb = embed_content(content_encoder, text, items, device)
     item_emb, uses_content = blend_embeddings(tower_emb, content_emb, items.counts, cfg.cold_threshold)
     i2i = item_neighbours(cfg.i2i_method, inter.user, inter.item, dataset.n_users, dataset.n_items, cfg.i2i_k,
-                          cfg.i2i_shrink, cfg.i2i_lambda, device, cfg.i2i_k_cosine)
+                          cfg.i2i_shrink, cfg.i2i_lambda, device, cfg.i2i_k_cosine, cfg.i2i_k_negative)
     popular = np.argsort(-items.decayed[1:] - 1e-9 * items.counts[1:], kind="stable") + 1
     histories = build_histories(inter.user, inter.item, inter.timestamp, dataset.n_users,
                                 cfg.two_tower.history_length)

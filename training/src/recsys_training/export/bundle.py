@@ -72,8 +72,18 @@ def feature_specs(system: TrainedSystem) -> list[pb.FeatureSpec]:
     return specs
 
 
+def check_servable(system: TrainedSystem) -> None:
+    """Serving aggregates item-to-item over the history rows and reads positive neighbours;
+    the offline experiments beyond that (training/README.md, "Quality") cannot be exported."""
+    cfg = system.config
+    if cfg.candidates.i2i_over_seen or cfg.stage1.i2i_k_negative:
+        raise ValueError("export: i2i_over_seen and i2i_k_negative are offline experiments that the "
+                         "serving path does not implement; train with them off to export")
+
+
 def export_system(system: TrainedSystem, data: Dataset, encoder: TextEncoder, out: Path, seed: int,
                   metrics: dict[str, float] | None = None) -> pb.ModelManifest:
+    check_servable(system)
     out.mkdir(parents=True, exist_ok=True)
     models = export_models(system, encoder.dim, out)
     written: list[Written] = write_tables(system, data, out)
