@@ -38,6 +38,7 @@ LAZY: dict[str, str] = {
     "two_stage_mmr": "recsys_training.two_stage",
 }
 BASELINES = ["random", "toppop", "itemknn", "ease", "bpr"]
+CONTENT_ANCHORS = ["content_knn", "content_rating"]  # P4: scored from content alone
 
 
 def register(name: str, factory: Factory) -> None:

@@ -19,7 +19,7 @@ from recsys_training.data.types import Dataset
 from recsys_training.evaluate.protocols import run_p1, run_p3, run_p4, run_p5
 from recsys_training.evaluate.protocols.common import Context
 from recsys_training.evaluate.protocols.pool import ModelPool
-from recsys_training.evaluate.registry import BASELINES, ModelOptions
+from recsys_training.evaluate.registry import BASELINES, CONTENT_ANCHORS, ModelOptions
 from recsys_training.evaluate.report import Summary, summarise, write_report
 
 PROTOCOLS = ("P1", "P2", "P3", "P4", "P5")
@@ -28,7 +28,7 @@ DEFAULT_MODELS = {
     "P1": BASELINES + TWO_STAGE,
     "P2": TWO_STAGE,  # baselines get P2's end-to-end numbers whenever P1 runs too
     "P3": BASELINES + TWO_STAGE,
-    "P4": ["random", "toppop", "content_knn"] + TWO_STAGE,
+    "P4": ["random", "toppop"] + CONTENT_ANCHORS + TWO_STAGE,
     "P5": BASELINES + TWO_STAGE,
 }
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from recsys_training.data.types import Dataset
 from recsys_training.evaluate.recommender import Recommender
-from recsys_training.evaluate.registry import BASELINES, ModelOptions, ModelUnavailable, build
+from recsys_training.evaluate.registry import BASELINES, CONTENT_ANCHORS, ModelOptions, ModelUnavailable, build
 
 Metrics = dict[str, float]
 
@@ -47,7 +47,7 @@ class ModelPool:
             self.skipped[name] = str(error)
             return None
         except Exception as error:
-            if name in BASELINES or name == "content_knn":
+            if name in BASELINES or name in CONTENT_ANCHORS:
                 raise  # a failing baseline is a bug in this package: surface it
             traceback.print_exc(file=sys.stderr)
             self.skipped[name] = f"failed: {type(error).__name__}: {error}"
