@@ -1,5 +1,6 @@
 import { decodeUserEvent, encodeUserEvent, events } from '@recsys/contracts';
 import { describe, expect, it } from 'vitest';
+import type { SubscribeOptions, Subscription } from './bus.js';
 import { runConsumer } from './consumer.js';
 import { MemoryBus } from './memory-bus.js';
 
@@ -107,4 +108,64 @@ describe('runConsumer', () => {
     expect(seen).toEqual(['e-1', 'e-2']);
     await consumer.stop();
   });
+
+  it('hands a long batch over in slices with a heartbeat between them', async () => {
+    const bus = new HeartbeatCountingBus({ maxBatch: 100 });
+    const slices: string[][] = [];
+    const beatsBefore: number[] = [];
+    const consumer = await runConsumer({
+      bus,
+      groupId: 'g',
+      topic: 'events',
+      dlqTopic: 'events.dlq',
+      decode: decodeUserEvent,
+      chunkSize: 2,
+      handleBatch: (values) => {
+        slices.push(values.map((v) => v.eventId));
+        beatsBefore.push(bus.heartbeats);
+        return Promise.resolve();
+      },
+    });
+    await publish(
+      bus,
+      [1, 2, 3, 4, 5].map((n) => encodeUserEvent(event(n))),
+    );
+    await until(() => consumer.stats().handled === 5);
+    expect(slices).toEqual([['e-1', 'e-2'], ['e-3', 'e-4'], ['e-5']]);
+    expect(beatsBefore).toEqual([0, 1, 2]);
+    expect(consumer.stats()).toMatchObject({ batches: 1, records: 5 });
+    await consumer.stop();
+  });
+
+  it('refuses a chunk size that is not a positive integer', async () => {
+    const options = {
+      bus: new MemoryBus(),
+      groupId: 'g',
+      topic: 'events',
+      dlqTopic: 'events.dlq',
+      decode: decodeUserEvent,
+      handleBatch: () => Promise.resolve(),
+    };
+    for (const chunkSize of [0, 1.5])
+      await expect(runConsumer({ ...options, chunkSize })).rejects.toThrow(/chunkSize/);
+  });
 });
+
+/** A MemoryBus whose batch context counts heartbeats (the in-memory one is a no-op). */
+class HeartbeatCountingBus extends MemoryBus {
+  heartbeats = 0;
+
+  override subscribe(options: SubscribeOptions): Promise<Subscription> {
+    return super.subscribe({
+      ...options,
+      onBatch: (batch, ctx) =>
+        options.onBatch(batch, {
+          isRunning: () => ctx.isRunning(),
+          heartbeat: () => {
+            this.heartbeats++;
+            return ctx.heartbeat();
+          },
+        }),
+    });
+  }
+}

@@ -1,5 +1,8 @@
+import { AppError } from '@recsys/errors';
 import type { EventBus, Subscription } from './bus.js';
 import { deadLetterMessage, routeBatch, type Decoder } from './dead-letter.js';
+
+const DEFAULT_CHUNK_SIZE = 1_000;
 
 /** Where a handled batch came from, for logs and metrics. */
 export interface BatchInfo {
@@ -16,11 +19,17 @@ export interface ConsumerOptions<T> {
   dlqTopic: string;
   decode: Decoder<T>;
   /**
-   * Gets the valid records of one partition batch, in offset order. Must be
-   * idempotent: a batch whose handler threw, or that was in flight when the
-   * process died, is delivered again.
+   * Gets the valid records of one partition batch, in offset order, in slices of at most
+   * `chunkSize`. Must be idempotent: a batch whose handler threw, or that was in flight when
+   * the process died, is delivered again whole, slices already handled included.
    */
   handleBatch: (values: T[], info: BatchInfo) => Promise<void>;
+  /**
+   * Largest slice of a batch handed over at once (default 1,000). The consumer heartbeats
+   * after each slice, so a batch that takes longer than the group's session timeout to
+   * handle does not get the consumer evicted mid-batch (and the batch redelivered).
+   */
+  chunkSize?: number;
   fromBeginning?: boolean;
   /** Told about every handler failure before the batch is retried. */
   onError?: (err: unknown, info: BatchInfo) => void;
@@ -51,6 +60,12 @@ export interface RunningConsumer {
  */
 export async function runConsumer<T>(options: ConsumerOptions<T>): Promise<RunningConsumer> {
   const now = options.now ?? Date.now;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1)
+    throw new AppError(
+      'invalid_argument',
+      `consumer chunkSize must be a positive integer: ${chunkSize}`,
+    );
   const stats: ConsumerStats = {
     batches: 0,
     records: 0,
@@ -63,7 +78,7 @@ export async function runConsumer<T>(options: ConsumerOptions<T>): Promise<Runni
     topic: options.topic,
     fromBeginning: options.fromBeginning,
     onFatal: options.onFatal,
-    onBatch: async (batch) => {
+    onBatch: async (batch, ctx) => {
       const info: BatchInfo = {
         topic: batch.topic,
         partition: batch.partition,
@@ -76,11 +91,11 @@ export async function runConsumer<T>(options: ConsumerOptions<T>): Promise<Runni
         // whole and no record is skipped silently.
         if (rejected.length > 0)
           await options.bus.publish(options.dlqTopic, rejected.map(deadLetterMessage));
-        if (accepted.length > 0)
-          await options.handleBatch(
-            accepted.map((a) => a.value),
-            info,
-          );
+        const values = accepted.map((a) => a.value);
+        for (let start = 0; start < values.length; start += chunkSize) {
+          if (start > 0) await ctx.heartbeat();
+          await options.handleBatch(values.slice(start, start + chunkSize), info);
+        }
       } catch (err) {
         stats.failedBatches++;
         options.onError?.(err, info);
