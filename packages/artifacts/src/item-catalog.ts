@@ -1,4 +1,5 @@
 import { AppError } from '@recsys/errors';
+import { PackedStrings } from './packed-strings.js';
 import { StringTable } from './string-table.js';
 
 /** One catalog item as the trainer exported it (or a live upsert described it). */
@@ -19,14 +20,15 @@ export interface ItemRecord {
  * appear only at the edges (rowOf, idOf). Live catalog updates append rows and retire them,
  * never renumber, so an index built on this catalog stays valid.
  *
- * Stored by column (ids and titles as strings, categories and tags as codes into shared string
- * tables, arrival times in a Float64Array) rather than one object per item: a million items are
- * a few large arrays the garbage collector barely has to trace, not millions of small objects.
+ * Stored by column (ids and titles packed as UTF-8 bytes, ids hashed for rowOf; categories and
+ * tags as codes into shared string tables; arrival times in a Float64Array) rather than one
+ * object or string per item: a million items are a few large arrays the garbage collector barely
+ * has to trace, not millions of small objects.
  */
 export class ItemCatalog {
-  private readonly ids: string[] = [''];
-  private readonly titles: string[] = [''];
-  private readonly rows = new Map<string, number>();
+  /** Id by row, row 0 the padding "" (never found by rowOf). */
+  private readonly ids = new PackedStrings(true);
+  private readonly titles = new PackedStrings();
   private readonly categoryCodes = new StringTable();
   private readonly tagCodes = new StringTable();
   private readonly numeric = new Map<number, Readonly<Record<string, number>>>();
@@ -34,6 +36,8 @@ export class ItemCatalog {
   private readonly retired = new Set<number>();
 
   constructor(items: Iterable<ItemRecord> = []) {
+    this.ids.push('');
+    this.titles.push('');
     for (const item of items) this.append(item);
   }
 
@@ -48,12 +52,12 @@ export class ItemCatalog {
   }
 
   rowOf(id: string): number | undefined {
-    const row = this.rows.get(id);
+    const row = this.known(id);
     return row === undefined || this.retired.has(row) ? undefined : row;
   }
 
   idOf(row: number): string | undefined {
-    return this.isLive(row) ? this.ids[row] : undefined;
+    return this.isLive(row) ? this.ids.get(row) : undefined;
   }
 
   /** The item as a record (built on each call: for catalog work, not per-candidate loops). */
@@ -61,8 +65,8 @@ export class ItemCatalog {
     if (!this.isLive(row)) return undefined;
     const numeric = this.numeric.get(row);
     return {
-      id: this.ids[row] ?? '',
-      title: this.titles[row] ?? '',
+      id: this.ids.get(row) ?? '',
+      title: this.titles.get(row) ?? '',
       categories: this.categoryCodes.valuesOf(row),
       tags: this.tagCodes.valuesOf(row),
       createdAt: this.createdAt(row),
@@ -71,7 +75,7 @@ export class ItemCatalog {
   }
 
   title(row: number): string | undefined {
-    return this.isLive(row) ? this.titles[row] : undefined;
+    return this.isLive(row) ? this.titles.get(row) : undefined;
   }
 
   categories(row: number): readonly string[] {
@@ -95,7 +99,7 @@ export class ItemCatalog {
 
   /** Adds an item or replaces the record of a known one; returns its row. */
   upsert(item: ItemRecord): number {
-    const known = this.rows.get(item.id);
+    const known = this.known(item.id);
     if (known === undefined) return this.append(item);
     this.store(known, item);
     this.retired.delete(known);
@@ -104,25 +108,29 @@ export class ItemCatalog {
 
   /** Takes an item out of service; its row stays reserved. Returns its row, if it had one. */
   retire(id: string): number | undefined {
-    const row = this.rows.get(id);
+    const row = this.known(id);
     if (row !== undefined) this.retired.add(row);
     return row;
   }
 
+  /** The row of an id ever added, retired or not. */
+  private known(id: string): number | undefined {
+    const row = this.ids.indexOf(id);
+    return row > 0 ? row : undefined;
+  }
+
   private append(item: ItemRecord): number {
-    if (this.rows.has(item.id)) {
+    if (this.known(item.id) !== undefined) {
       throw new AppError('invalid_argument', `item catalog: duplicate item id ${item.id}`);
     }
-    const row = this.ids.length;
-    this.ids.push(item.id);
+    const row = this.ids.push(item.id);
     this.titles.push('');
-    this.rows.set(item.id, row);
     this.store(row, item);
     return row;
   }
 
   private store(row: number, item: ItemRecord): void {
-    this.titles[row] = item.title;
+    this.titles.set(row, item.title);
     this.categoryCodes.set(row, item.categories);
     this.tagCodes.set(row, item.tags);
     if (row >= this.createdAtByRow.length) {
