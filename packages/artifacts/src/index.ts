@@ -31,6 +31,8 @@ export { Vocabulary } from './vocabulary.js';
 export { VersionWatcher, type VersionWatcherOptions, type WatchEvent } from './watcher.js';
 export { itemTitles, itemVectors, type ItemLookup, type ItemSource } from './item-views.js';
 export { readManifest, type ReadManifestOptions } from './manifest.js';
+export { PackedStrings } from './packed-strings.js';
+export { LoopTurns } from './loop-turns.js';
 export { TimeSlice } from './time-slice.js';
 export { readStringArray } from './string-array.js';
 export { readItemFeatures, type ItemFeatures, type ItemTableShape } from './item-features.js';

@@ -1,5 +1,5 @@
 import type { common } from '@recsys/contracts';
-import { Live } from '@recsys/artifacts';
+import { Live, LoopTurns } from '@recsys/artifacts';
 import { AppError } from '@recsys/errors';
 import type { Session, SessionStore } from '@recsys/feature-store';
 import { fillRetrievalScore, writeDense } from './dense-features.js';
@@ -51,6 +51,9 @@ export interface RankerOptions {
  * Wide&Deep model in a worker pool (Cheng et al. 2016).
  */
 export class Ranker {
+  /** The features section takes turns with other requests' (see LoopTurns). */
+  private readonly turns = new LoopTurns();
+
   /**
    * @param versions the version being served; a VersionWatcher's `live` swaps it as new
    *   artifacts appear, and swap() publishes to it too.
@@ -118,6 +121,8 @@ export class Ranker {
     }
     const session = await this.timed('session', () => this.readSession(request.userId));
     if (session === 'unavailable') degraded.push('session_store_unavailable');
+    // Session replies often land together; their feature sections then run one per loop turn.
+    await this.turns.take();
     const t0 = performance.now();
     const state = this.userState(loaded, request.userId, session);
     const context = contextRows(request.surface, request.context, tables);

@@ -1,4 +1,4 @@
-import type { Live } from '@recsys/artifacts';
+import { LoopTurns, type Live } from '@recsys/artifacts';
 import { AppError, toAppError } from '@recsys/errors';
 import type { Session, SessionStore } from '@recsys/feature-store';
 import { withDeadline } from './deadline.js';
@@ -68,6 +68,8 @@ export function checkMixes(
  */
 export class Retriever {
   private readonly sources: ReadonlyMap<string, CandidateSource>;
+  /** Sources' synchronous parts and the merge take turns with other requests' (LoopTurns). */
+  private readonly turns = new LoopTurns();
 
   constructor(private readonly options: RetrieverOptions) {
     this.sources = options.sources ?? createSources();
@@ -112,6 +114,8 @@ export class Retriever {
     const cold = this.options.mixes[COLD_START];
     const mix = scope.user.cold && request.surface === 'home' && cold ? cold : surfaceMix;
 
+    // Session replies often land together: each request's sources start in a turn of its own.
+    await this.turns.take();
     const started = performance.now();
     const notes = mix.map((): string[] => []);
     const outcomes = await Promise.all(
@@ -126,6 +130,7 @@ export class Retriever {
     });
 
     const answered = outcomes.filter((o): o is SourceList => typeof o !== 'string');
+    await this.turns.take();
     // Sources skip the recent history; the merge then drops every other item the user touched in
     // training, as training's candidate generation does (served = offline, item for item).
     const merged = mergeSources(answered, request.limit, scope.dropped);
