@@ -1,4 +1,4 @@
-import type { TimeSlice } from '@recsys/artifacts';
+import { PackedStrings, type TimeSlice } from '@recsys/artifacts';
 
 /** One word's postings while they grow: the rows it occurs in and the field weight there. */
 interface Growing {
@@ -8,14 +8,16 @@ interface Growing {
 
 /**
  * Word -> (row, weight) postings for the search index. Built words are frozen into three typed
- * arrays (CSR: offsets, rows, weights) so a million-item index is a handful of arrays for the
- * garbage collector, not millions of small ones; words added or changed later (live catalog
- * updates) go to a small overlay, and the frozen entries of a changed row are skipped.
+ * arrays (CSR: offsets, rows, weights) and the words themselves into one packed, hashed table
+ * (a million titles can hold a million distinct words), so a million-item index is a handful of
+ * arrays for the garbage collector, not millions of small objects; words added or changed later
+ * (live catalog updates) go to a small overlay, and the frozen entries of a changed row are
+ * skipped.
  */
 export class Postings {
   private building: Map<string, Growing> | undefined = new Map();
-  private termIndex = new Map<string, number>();
-  private terms: string[] = [];
+  /** Frozen words in sorted order; a word's position is its slot in `offsets`. */
+  private terms = new PackedStrings(true);
   private offsets = new Int32Array(1);
   private rows = new Int32Array(0);
   private weights = new Float32Array(0);
@@ -39,7 +41,7 @@ export class Postings {
 
   /** Forgets a row's entries for `term` (a live re-index); frozen ones are marked stale. */
   drop(term: string, row: number): void {
-    if (this.termIndex.has(term)) this.stale.add(row);
+    if (this.terms.indexOf(term) >= 0) this.stale.add(row);
     const list = (this.building ?? this.live).get(term);
     const at = list?.rows.lastIndexOf(row) ?? -1;
     if (list === undefined || at < 0) return;
@@ -75,11 +77,11 @@ export class Postings {
 
   /** Moves the words into the typed arrays, pausing (yield) after each word. */
   private *install(building: Map<string, Growing>, terms: string[]): Generator<void> {
-    const termIndex = new Map<string, number>();
+    const packed = new PackedStrings(true);
     let total = 0;
     for (let i = 0; i < terms.length; i++) {
       const term = terms[i] as string;
-      termIndex.set(term, i);
+      packed.push(term);
       total += (building.get(term) as Growing).rows.length;
       yield;
     }
@@ -89,14 +91,12 @@ export class Postings {
     let at = 0;
     for (let i = 0; i < terms.length; i++) {
       const list = building.get(terms[i] as string) as Growing;
-      rows.set(list.rows, at);
-      weights.set(list.weights, at);
+      copyByWeight(list, rows, weights, at);
       at += list.rows.length;
       offsets[i + 1] = at;
       yield;
     }
-    this.terms = terms;
-    this.termIndex = termIndex;
+    this.terms = packed;
     this.offsets = offsets;
     this.rows = rows;
     this.weights = weights;
@@ -105,16 +105,19 @@ export class Postings {
 
   /** Items a word occurs in (approximate once rows were re-indexed live). */
   df(term: string): number {
-    const i = this.termIndex.get(term);
-    const frozen = i === undefined ? 0 : (this.offsets[i + 1] ?? 0) - (this.offsets[i] ?? 0);
+    const i = this.terms.indexOf(term);
+    const frozen = i < 0 ? 0 : (this.offsets[i + 1] ?? 0) - (this.offsets[i] ?? 0);
     return frozen + ((this.building ?? this.live).get(term)?.rows.length ?? 0);
   }
 
-  /** Calls `visit` for up to `limit` entries of a word, frozen ones first. */
+  /**
+   * Calls `visit` for up to `limit` entries of a word, frozen ones first: those by field weight,
+   * best first (then in the order added), so a capped scan keeps a word's strongest matches.
+   */
   forEach(term: string, limit: number, visit: (row: number, weight: number) => void): void {
     let left = limit;
-    const i = this.termIndex.get(term);
-    if (i !== undefined) {
+    const i = this.terms.indexOf(term);
+    if (i >= 0) {
       const end = Math.min(this.offsets[i + 1] ?? 0, (this.offsets[i] ?? 0) + left);
       const checkStale = this.stale.size > 0;
       for (let j = this.offsets[i] ?? 0; j < end; j++) {
@@ -139,11 +142,11 @@ export class Postings {
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] ?? '') < prefix) lo = mid + 1;
+      if ((sorted.get(mid) ?? '') < prefix) lo = mid + 1;
       else hi = mid;
     }
     for (let i = lo; i < sorted.length && out.size < limit; i++) {
-      const term = sorted[i] ?? '';
+      const term = sorted.get(i) ?? '';
       if (!term.startsWith(prefix)) break;
       out.add(term);
     }
@@ -153,6 +156,28 @@ export class Postings {
       if (term.startsWith(prefix)) out.add(term);
     }
     return [...out];
+  }
+}
+
+/**
+ * Copies one word's postings into the frozen arrays at `at`, best field weight first and in the
+ * order added within a weight: a stable pass per distinct weight (there are a handful), so a
+ * word in half a million items costs no comparison sort.
+ */
+function copyByWeight(list: Growing, rows: Int32Array, weights: Float32Array, at: number): void {
+  const distinct = [...new Set(list.weights)].sort((a, b) => b - a);
+  if (distinct.length === 1) {
+    rows.set(list.rows, at);
+    weights.set(list.weights, at);
+    return;
+  }
+  let k = at;
+  for (const weight of distinct) {
+    for (let j = 0; j < list.rows.length; j++) {
+      if (list.weights[j] !== weight) continue;
+      rows[k] = list.rows[j] ?? 0;
+      weights[k++] = weight;
+    }
   }
 }
 

@@ -82,4 +82,17 @@ describe('SearchIndex', () => {
     expect(index.search('the godfather', 3).map((h) => h.row)).toEqual([60_000]);
     expect(index.search('the', 2).map((h) => h.row)).toEqual([1, 2]);
   });
+  it('reads a very common word best field first, so its capped scan keeps the top matches', () => {
+    // 30,000 titles with the word; only the last ten have it as their genre, which outweighs a
+    // title word. A scan capped in row order would never reach them.
+    const many = Array.from({ length: 30_000 }, (_, i) => ({
+      id: `m${i}`,
+      title: `Common ${i}`,
+      categories: i >= 29_990 ? ['Common'] : ['Other'],
+      tags: [],
+    }));
+    const big = new ItemCatalog(many);
+    const hits = new SearchIndex(big).search('common', 10);
+    expect(hits.map((h) => big.idOf(h.row))).toEqual(many.slice(29_990).map((m) => m.id));
+  });
 });

@@ -15,8 +15,14 @@ const MAX_QUERY_WORDS = 8;
  * godfather" over a million titles): it would cost a long scan and adds almost no idf.
  */
 const COMMON_POSTINGS = 50_000;
-/** Postings read per word at most, so a query of only very common words stays bounded. */
-const MAX_SCAN = 100_000;
+/**
+ * Postings read per word at most (its best-weighted ones, see Postings.forEach), and per query
+ * over all its words and prefix expansions: a query's cost stays a few milliseconds on the event
+ * loop however common its words are in a million items. A single word's top 1,000 are exact;
+ * past the cap an item matching several common words can be missed.
+ */
+const MAX_SCAN = 20_000;
+const MAX_QUERY_SCAN = 60_000;
 
 export interface SearchHit {
   row: number;
@@ -70,6 +76,12 @@ export class SearchIndex {
       if (slice.due()) await slice.yield();
     }
     await index.postings.freezeInSlices(slice);
+    // The per-row accumulators (six arrays of a million rows at 1M items) are sized here, one
+    // array per slice, rather than by the first query, which then held the loop 40-100 ms.
+    for (const which of ACCUMULATORS) {
+      index.grow(which, index.rows);
+      if (slice.due()) await slice.yield();
+    }
     return index;
   }
 
@@ -94,6 +106,7 @@ export class SearchIndex {
     if (tokens.length === 0 || limit < 1) return [];
     const queryGen = this.nextGeneration();
     const touched: number[] = [];
+    let budget = MAX_QUERY_SCAN;
     tokens.forEach((token, i) => {
       const wordGen = this.nextGeneration();
       const hits: number[] = [];
@@ -104,11 +117,13 @@ export class SearchIndex {
           : [token];
       for (const term of terms) {
         const df = this.postings.df(term);
-        if (df === 0) continue;
+        const scan = Math.min(MAX_SCAN, budget);
+        if (df === 0 || scan <= 0) continue;
+        budget -= Math.min(df, scan);
         const idf = Math.log(1 + (this.docs - df + 0.5) / (df + 0.5));
         // An exact word outweighs its extensions; a negative value marks a row matched exactly.
         const factor = term === token ? -1 : 0.8;
-        this.postings.forEach(term, MAX_SCAN, (row, weight) => {
+        this.postings.forEach(term, scan, (row, weight) => {
           const v = idf * weight * factor;
           if (this.inWord[row] !== wordGen) {
             this.inWord[row] = wordGen;
@@ -152,15 +167,9 @@ export class SearchIndex {
 
   /** Sizes the per-row accumulators and starts a new generation of marks. */
   private nextGeneration(): number {
-    if (this.inQuery.length < this.rows) {
+    if (ACCUMULATORS.some((which) => this[which].length < this.rows)) {
       const n = Math.max(this.rows, this.inQuery.length * 2);
-      this.words = new Float64Array(n);
-      this.exact = new Float64Array(n);
-      this.scores = new Float64Array(n);
-      this.best = new Float64Array(n);
-      this.inQuery = new Uint32Array(n);
-      this.inWord = new Uint32Array(n);
-      this.generation = 0;
+      for (const which of ACCUMULATORS) this.grow(which, n);
     }
     if (this.generation >= 0xffff_fff0) {
       this.inQuery.fill(0);
@@ -169,7 +178,21 @@ export class SearchIndex {
     }
     return ++this.generation;
   }
+
+  /**
+   * Sizes one accumulator to `n` rows. Marks start at 0, which no generation equals, so no row
+   * looks touched. Written once here so the pages are the process's before a query touches
+   * them: a first touch costs a page fault, tens of milliseconds over a million rows.
+   */
+  private grow(which: Accumulator, n: number): void {
+    if (this[which].length >= n) return;
+    if (which === 'inQuery' || which === 'inWord') this[which] = new Uint32Array(n).fill(0);
+    else this[which] = new Float64Array(n).fill(0);
+  }
 }
+
+const ACCUMULATORS = ['words', 'exact', 'scores', 'best', 'inQuery', 'inWord'] as const;
+type Accumulator = (typeof ACCUMULATORS)[number];
 
 /** An item's words with the best field weight each. */
 function wordsOf(record: ItemRecord): Map<string, number> {
