@@ -6,7 +6,7 @@ import {
   type ClientUnaryCall,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { candidates, Id, ranking } from '@recsys/contracts';
+import { candidates, ID_PATTERN, ranking } from '@recsys/contracts';
 import { AppError, codeFromGrpc } from '@recsys/errors';
 import { z } from 'zod';
 import type { CallOptions, CandidatesClient, RankingClient } from './clients.js';
@@ -19,24 +19,16 @@ const CHANNEL_OPTIONS: Partial<ClientOptions> = {
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
 };
 
-// Responses cross a process boundary: checked before the pipeline trusts them.
-const GenerateResponseShape = z.object({
-  candidates: z.array(
-    z.object({
-      itemId: Id,
-      score: z.number(),
-      sources: z.array(z.string().max(64)),
-      viaItemId: z.string().max(128),
-      interactions: z.number().int().nonnegative(),
-    }),
-  ),
+// Responses cross a process boundary: checked before the pipeline trusts them. The candidate
+// list (a thousand entries) and the scores are checked in place by a loop: zod copied every
+// candidate of every request, and the gateway's scavenges were its longest event-loop blocks.
+const GenerateHeaderShape = z.object({
   sourceCounts: z.record(z.string(), z.number().int().nonnegative()),
   modelVersion: z.string(),
   degraded: z.array(z.string().max(64)),
 });
 
-const RankResponseShape = z.object({
-  scores: z.array(z.number()),
+const RankHeaderShape = z.object({
   modelVersion: z.string(),
   degraded: z.array(z.string().max(64)),
 });
@@ -75,14 +67,60 @@ function fromServiceError(service: string, err: ServiceError): AppError {
   );
 }
 
+function malformed(service: string, path: string, message: string): AppError {
+  return new AppError('internal', `${service}: malformed response at ${path}: ${message}`);
+}
+
 function checked<S extends z.ZodType>(service: string, shape: S, res: unknown): z.infer<S> {
   const parsed = shape.safeParse(res);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new AppError(
-    'internal',
-    `${service}: malformed response at ${issue?.path.join('.')}: ${issue?.message}`,
-  );
+  throw malformed(service, issue?.path.join('.') ?? '', issue?.message ?? 'invalid');
+}
+
+/** The candidate list as the contract types it, or the first field that is not. */
+function checkedCandidates(res: unknown): candidates.Candidate[] {
+  const list = (res as { candidates?: unknown } | undefined)?.candidates;
+  if (!Array.isArray(list)) throw malformed('candidates', 'candidates', 'expected an array');
+  const bad = (i: number, field: string, why: string) =>
+    malformed('candidates', `candidates.${i}.${field}`, why);
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i] as Partial<Record<keyof candidates.Candidate, unknown>> | null;
+    if (typeof c !== 'object' || c === null) {
+      throw malformed('candidates', `candidates.${i}`, 'expected an object');
+    }
+    if (typeof c.itemId !== 'string' || !ID_PATTERN.test(c.itemId)) {
+      throw bad(i, 'itemId', 'must be 1 to 128 characters of letters, digits and _.:-');
+    }
+    if (typeof c.score !== 'number' || !Number.isFinite(c.score)) {
+      throw bad(i, 'score', 'expected a finite number');
+    }
+    const sources = c.sources;
+    if (!Array.isArray(sources) || sources.some((s) => typeof s !== 'string' || s.length > 64)) {
+      throw bad(i, 'sources', 'expected strings of at most 64 characters');
+    }
+    if (typeof c.viaItemId !== 'string' || c.viaItemId.length > 128) {
+      throw bad(i, 'viaItemId', 'expected a string of at most 128 characters');
+    }
+    const n = c.interactions;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+      throw bad(i, 'interactions', 'expected a non-negative integer');
+    }
+  }
+  return list as candidates.Candidate[];
+}
+
+/** The scores, each a finite number. */
+function checkedScores(res: unknown): number[] {
+  const scores = (res as { scores?: unknown } | undefined)?.scores;
+  if (!Array.isArray(scores)) throw malformed('ranking', 'scores', 'expected an array');
+  for (let i = 0; i < scores.length; i++) {
+    const score: unknown = scores[i];
+    if (typeof score !== 'number' || !Number.isFinite(score)) {
+      throw malformed('ranking', `scores.${i}`, 'expected a finite number');
+    }
+  }
+  return scores as number[];
 }
 
 export class GrpcCandidatesClient implements CandidatesClient {
@@ -103,7 +141,8 @@ export class GrpcCandidatesClient implements CandidatesClient {
     const res = await callUnary<candidates.GenerateResponse>('candidates', options, (md, o, cb) =>
       this.client.generate(request, md, o, cb),
     );
-    return checked('candidates', GenerateResponseShape, res);
+    const list = checkedCandidates(res);
+    return { ...checked('candidates', GenerateHeaderShape, res), candidates: list };
   }
 
   close(): void {
@@ -126,7 +165,8 @@ export class GrpcRankingClient implements RankingClient {
     const res = await callUnary<ranking.RankResponse>('ranking', options, (md, o, cb) =>
       this.client.rank(request, md, o, cb),
     );
-    return checked('ranking', RankResponseShape, res);
+    const scores = checkedScores(res);
+    return { ...checked('ranking', RankHeaderShape, res), scores };
   }
 
   close(): void {

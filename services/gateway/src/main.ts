@@ -22,7 +22,8 @@ const items =
         root: config.ARTIFACTS_DIR,
         pollMs: 10_000,
         load: async ({ dir }) => {
-          const artifacts = await loadArtifacts(dir);
+          // Titles and embeddings only: the users' histories are the ranker's and retrieval's.
+          const artifacts = await loadArtifacts(dir, { histories: false });
           return { version: artifacts.version, value: artifacts };
         },
         close: () => undefined,
