@@ -101,7 +101,9 @@ const md = [
     'schedstat): wall gaps include waiting for a core on this shared 2-core machine; CPU ms is ' +
     'what the code itself held the loop for. "before": the loaders as committed (one ' +
     'JSON.parse per vocabulary, readline lines without yields, 20,000-item index chunks, one ' +
-    'sort of every word); "after": time-sliced (TimeSlice, readStringArray, freezeInSlices).',
+    'sort of every word); "after": time-sliced (TimeSlice, readStringArray, freezeInSlices); ' +
+    '"packed": after, with item ids, titles and search words packed (PackedStrings), postings ' +
+    'by field weight and the search accumulators sized and touched in the build.',
   '',
   '| artifacts | variant | date | load avg (1 min) start/end | items | load ms | total ms | gaps > 10 ms wall | gaps > 10 ms CPU | max CPU ms | max wall ms | longest (CPU/wall ms, phase) |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|',

@@ -5,8 +5,10 @@
  * after it give the delay during the step alone.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Proc } from './e2e-fleet.js';
+import type { LoopProbeDump } from './loop-probe.js';
 
 /**
  * The services sample the loop every 10 ms (telemetry's eventLoopMonitoringPrecision), and the
@@ -34,6 +36,8 @@ export interface ProcReading {
    * delay that the machine's other work adds to the loop, not the service's own.
    */
   mainWaitMsPerS: number;
+  /** What loop-probe.ts saw in the step, when the services ran with it (--loop-probe). */
+  gaps?: Omit<LoopProbeDump, 'worst'> & { worst: LoopProbeDump['worst'] };
 }
 
 const Sample = z.coerce.number();
@@ -90,12 +94,48 @@ export interface Probe {
   stop(): Promise<ProcReading[]>;
 }
 
-export function probe(procs: readonly Proc[]): Probe {
+/** Asks each process's loop probe for what it saw since the last ask; resolves to the dumps. */
+async function askLoopProbes(
+  procs: readonly Proc[],
+  dir: string,
+  asked: Map<number, number>,
+): Promise<(LoopProbeDump | undefined)[]> {
+  const files = procs.map((p) => {
+    const seq = asked.get(p.pid) ?? 0;
+    asked.set(p.pid, seq + 1);
+    try {
+      process.kill(p.pid, 'SIGUSR2');
+    } catch {
+      return undefined;
+    }
+    return join(dir, `${p.pid}-${seq}.json`);
+  });
+  const deadline = Date.now() + 5000;
+  const read = (file: string | undefined): LoopProbeDump | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as LoopProbeDump;
+    } catch {
+      return undefined;
+    }
+  };
+  let dumps = files.map(read);
+  while (dumps.some((d, i) => d === undefined && files[i] !== undefined) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    dumps = files.map(read);
+  }
+  return dumps;
+}
+
+/** @param loopProbeDir where the services' loop probes write (LOOP_PROBE_DIR), if they run one. */
+export function probe(procs: readonly Proc[], loopProbeDir?: string): Probe {
+  const asked = new Map<number, number>();
   let cpu0: number[] = [];
   let sched0: [number, number, number][] = [];
   let t0 = 0;
   return {
     async start() {
+      if (loopProbeDir !== undefined) await askLoopProbes(procs, loopProbeDir, asked);
       const readings = await Promise.all(procs.map((p) => scrape(p.metricsUrl)));
       cpu0 = procs.map((p) => cpuSeconds(p.pid));
       sched0 = procs.map((p) => schedstat(p.pid));
@@ -107,11 +147,14 @@ export function probe(procs: readonly Proc[]): Probe {
       const cpu1 = procs.map((p) => cpuSeconds(p.pid));
       const sched1 = procs.map((p) => schedstat(p.pid));
       const loops = await Promise.all(procs.map((p) => scrape(p.metricsUrl)));
+      const gaps =
+        loopProbeDir === undefined ? [] : await askLoopProbes(procs, loopProbeDir, asked);
       return procs.map((p, i) => ({
         name: p.name,
         loop: loops[i] as LoopReading,
         cpu: ((cpu1[i] ?? 0) - (cpu0[i] ?? 0)) / seconds,
         ...mainThread(sched0[i], sched1[i], seconds),
+        ...(gaps[i] === undefined ? {} : { gaps: gaps[i] }),
       }));
     },
   };

@@ -99,6 +99,31 @@ function markdown(r: E2eResults): string {
         .map(([k, v]) => `${k.replace(/_ms$/, '')} ${f1(v.p50)}/${f1(v.p99)}`)
         .join(', ')}`,
   );
+  const probed = r.steps.filter((s) => s.procs.some((p) => p.gaps !== undefined));
+  if (probed.length > 0) {
+    lines.push(
+      '',
+      'Loop gaps (--loop-probe: loop-probe.ts in each service, a 2 ms ticker): per process, ' +
+        'gaps over 10 ms / of them, gaps in which the main thread itself ran over 10 ms; the ' +
+        'longest gap (wall ms); the most main-thread CPU in one gap, and that less the GC ' +
+        'pauses in it (ms); the longest GC pause (ms) and GC pauses over 10 ms / all. A gap ' +
+        'longer than the CPU run in it was spent waiting for a core.',
+      '',
+      `| offered | ${names.map((n) => `${n} gaps>10 / run>10; max gap; max run / less GC; max GC (>10 / all)`).join(' | ')} |`,
+      `|---|${names.map(() => '---').join('|')}|`,
+    );
+    for (const s of probed) {
+      const cells = s.procs.map((p) => {
+        const g = p.gaps;
+        if (g === undefined) return '-';
+        return (
+          `${g.gaps} / ${g.gapsRunOver10}; ${f1(g.maxHeldMs)}; ${f1(g.maxRunMs)} / ` +
+          `${f1(g.maxRunLessGcMs)}; ${f1(g.maxGcPauseMs)} (${g.gcPausesOver10} / ${g.gcPauses})`
+        );
+      });
+      lines.push(`| ${s.offered} | ${cells.join(' | ')} |`);
+    }
+  }
   lines.push(
     '',
     `Server-side stage timings of the 200s, p50/p99 ms (the response's \`timings\`): ${stages.join('; ')}.`,

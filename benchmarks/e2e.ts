@@ -6,11 +6,12 @@
  *   pnpm --filter @recsys/benchmarks run bench:e2e --artifacts DIR --label NAME
  *       [--mode fleet|all-in-one] [--rates 1,2,5,10,25,50,100,200,400] [--seconds 20] [--target 100] [--stop-ms 500]
  *       [--redis redis://127.0.0.1:6379] [--kafka 127.0.0.1:9092] [--node-args '--cpu-prof ...']
+ *       [--loop-probe]   (loop-probe.ts in every service: what held each loop gap over 10 ms)
  *
  * Fleet mode needs Redis and Kafka running (make infra-up, or deploy/local/infra.sh with
  * REDIS_PORT/KAFKA_PORT). Service knobs (ANN_INDEX, NPROBE, ...) pass through the environment.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     target: { type: 'string', default: '100' },
     'stop-ms': { type: 'string', default: '500' },
     'node-args': { type: 'string', default: '' },
+    'loop-probe': { type: 'boolean', default: false },
   },
 });
 const Args = z.object({
@@ -52,6 +54,7 @@ const Args = z.object({
   target: z.coerce.number().positive(),
   'stop-ms': z.coerce.number().positive(),
   'node-args': z.string().transform((s) => s.split(' ').filter((a) => a !== '')),
+  'loop-probe': z.boolean(),
 });
 const opts = Args.parse(args);
 if (opts.rates.some((r) => !Number.isInteger(r) || r < 1)) throw new Error('--rates: integers');
@@ -75,6 +78,9 @@ const env = Object.fromEntries(
 );
 const mix = await feedMix(artifacts);
 const prefix = `bench-e2e-${process.pid}:`;
+const logDir = join(ROOT, '.run/bench/e2e', `${opts.label}-${process.pid}`);
+const loopProbeDir = opts['loop-probe'] ? join(logDir, 'loop-probe') : undefined;
+if (loopProbeDir !== undefined) await mkdir(loopProbeDir, { recursive: true });
 process.stderr.write(`starting ${opts.mode} on ${artifacts}\n`);
 const deployment = await deploy({
   mode: opts.mode,
@@ -82,9 +88,14 @@ const deployment = await deploy({
   redisUrl: opts.redis,
   kafkaBrokers: opts.kafka,
   prefix,
-  logDir: join(ROOT, '.run/bench/e2e', `${opts.label}-${process.pid}`),
-  env: {},
-  nodeArgs: opts['node-args'],
+  logDir,
+  env: loopProbeDir === undefined ? {} : { LOOP_PROBE_DIR: loopProbeDir },
+  nodeArgs: [
+    ...opts['node-args'],
+    ...(loopProbeDir === undefined
+      ? []
+      : ['--import', new URL('loop-probe.js', import.meta.url).href]),
+  ],
 });
 const results: E2eResults = {
   label: opts.label,
@@ -106,7 +117,7 @@ const results: E2eResults = {
   steps: [],
 };
 try {
-  const readings = probe(deployment.procs);
+  const readings = probe(deployment.procs, loopProbeDir);
   const first = await readings.start();
   results.startup = deployment.procs.map((p, i) => ({
     name: p.name,
