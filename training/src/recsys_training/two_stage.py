@@ -21,7 +21,7 @@ from recsys_training.features.ranker_features import ranker_inputs
 from recsys_training.mmr import mmr_order
 from recsys_training.presets import preset
 from recsys_training.text_features import item_text_embeddings
-from recsys_training.train_pipeline import TrainedSystem, fit_two_stage
+from recsys_training.train_pipeline import TrainedSystem, TwoStageConfig, fit_two_stage
 from recsys_training.train_ranker import score_rows
 from recsys_training.train_ranker_data import candidate_lists
 from recsys_training.train_two_tower import embed_users
@@ -34,10 +34,11 @@ SCORE_ROWS = 1_000_000  # (user, item) rows scored at once in score()
 class TwoStageRecommender(Recommender):
     deterministic = False
 
-    def __init__(self, options: ModelOptions, mmr: bool) -> None:
+    def __init__(self, options: ModelOptions, mmr: bool, config: TwoStageConfig | None = None) -> None:
+        """config: the preset by default (tiny when options.quick); evaluate.sweep passes variants."""
         self.options = options
         self.mmr = mmr
-        self.config = preset("tiny" if options.quick else "default")
+        self.config = config or preset("tiny" if options.quick else "default")
         self.text_encoder = "hashing" if options.quick else "minilm"
         self.system: TrainedSystem | None = None
         self._stamps: sp.csr_matrix | None = None
