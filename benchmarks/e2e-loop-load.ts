@@ -76,6 +76,8 @@ const record = {
   gapsOver10msCpu: gaps.filter((g) => g.cpu > 10).length,
   maxCpuMs: Math.round(byCpu[0]?.cpu ?? 0),
   maxWallMs: Math.round(Math.max(0, ...gaps.map((g) => g.wall))),
+  /** Peak resident set size of the process over the whole load, MiB. */
+  maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   longest: byCpu.slice(0, 6).map((g) => ({
     cpu: Math.round(g.cpu),
     wall: Math.round(g.wall),
@@ -85,11 +87,13 @@ const record = {
 process.stdout.write(`${JSON.stringify(record)}\n`);
 
 const jsonUrl = new URL('../results/e2e-loop-load.json', import.meta.url);
-const records = [
-  ...((await readFile(jsonUrl, 'utf8').then(
-    (t) => JSON.parse(t) as (typeof record)[],
+/** Records from before the RSS column have none. */
+type Stored = Omit<typeof record, 'maxRssMiB'> & { maxRssMiB?: number };
+const records: Stored[] = [
+  ...(await readFile(jsonUrl, 'utf8').then(
+    (t) => JSON.parse(t) as Stored[],
     () => [],
-  )) as (typeof record)[]),
+  )),
   record,
 ];
 await writeFile(jsonUrl, `${JSON.stringify(records, null, 2)}\n`);
@@ -103,22 +107,25 @@ const md = [
     'JSON.parse per vocabulary, readline lines without yields, 20,000-item index chunks, one ' +
     'sort of every word); "after": time-sliced (TimeSlice, readStringArray, freezeInSlices); ' +
     '"packed": after, with item ids, titles and search words packed (PackedStrings), postings ' +
-    'by field weight and the search accumulators sized and touched in the build.',
+    'by field weight and the search accumulators sized and touched in the build; ' +
+    '"typed-postings": packed, with the search build collecting its entries in typed columns ' +
+    'and freezing them by a counting sort (no JavaScript array per word).',
   '',
-  '| artifacts | variant | date | load avg (1 min) start/end | items | load ms | total ms | gaps > 10 ms wall | gaps > 10 ms CPU | max CPU ms | max wall ms | longest (CPU/wall ms, phase) |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| artifacts | variant | date | load avg (1 min) start/end | items | load ms | total ms | gaps > 10 ms wall | gaps > 10 ms CPU | max CPU ms | max wall ms | peak RSS MiB | longest (CPU/wall ms, phase) |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...records.map(
     (r) =>
       `| ${r.label} | ${r.variant} | ${r.date.slice(0, 16)} | ${r.machine.loadAverageStart[0]} / ${r.machine.loadAverageEnd[0]} | ` +
       `${r.items} | ${r.loadMs} | ${r.totalMs} | ${r.gapsOver10msWall} | ${r.gapsOver10msCpu} | ` +
-      `${r.maxCpuMs} | ${r.maxWallMs} | ${r.longest.map((g) => `${g.cpu}/${g.wall} ${g.phase}`).join('; ')} |`,
+      `${r.maxCpuMs} | ${r.maxWallMs} | ${r.maxRssMiB ?? '–'} | ${r.longest.map((g) => `${g.cpu}/${g.wall} ${g.phase}`).join('; ')} |`,
   ),
   '',
   `Machine: ${machine.cpu}, nproc ${machine.nproc}, ${machine.memoryGiB} GiB RAM; Node ${machine.node}.`,
   '',
   'Commands: `node benchmarks/dist/e2e-loop-load.js --artifacts DIR --label NAME --variant after`; ' +
     'the before rows ran the same with `--import` of a resolve hook that maps @recsys/artifacts ' +
-    'and @recsys/retrieval to builds of the committed loader sources.',
+    'and @recsys/retrieval to builds of the committed loader sources. The packed and ' +
+    'typed-postings rows of 17:16-17:17 ran alternately, packed from a checkout of cdffb41.',
   '',
 ];
 await writeFile(new URL('../results/e2e-loop-load.md', import.meta.url), md.join('\n'));

@@ -58,4 +58,42 @@ describe('Postings.freezeInSlices', () => {
     expect(postings.df('c')).toBe(1);
     expect(postings.withPrefix('', 10)).toEqual(['a', 'b', 'c']);
   });
+
+  it('keeps each word best weight first and in the order added within a weight', () => {
+    const terms = words(3000);
+    const postings = new Postings();
+    const expected = new Map<string, [number, number][]>();
+    terms.forEach((term, i) => {
+      for (const [row, weight] of [
+        [i + 1, 1],
+        [i + 2, 2],
+        [i + 3, 1.5],
+        [i + 4, 2],
+      ] as const) {
+        postings.add(term, row, weight);
+        expected.set(term, [...(expected.get(term) ?? []), [row, weight]]);
+      }
+    });
+    postings.freeze();
+    for (const [term, added] of expected) {
+      const want = [2, 1.5, 1].flatMap((w) => added.filter(([, weight]) => weight === w));
+      const got: [number, number][] = [];
+      postings.forEach(term, 1_000, (row, weight) => got.push([row, weight]));
+      expect(got).toEqual(want);
+      expect(postings.df(term)).toBe(added.length);
+    }
+  });
+
+  it('answers reads before an explicit freeze, and re-indexes a built row through the overlay', () => {
+    const postings = new Postings();
+    postings.add('star', 1, 2);
+    postings.add('wars', 1, 1.5);
+    expect(postings.df('star')).toBe(1);
+    postings.drop('star', 1);
+    postings.add('trek', 1, 1.5);
+    const seen: number[] = [];
+    postings.forEach('star', 10, (row) => seen.push(row));
+    expect(seen).toEqual([]);
+    expect(postings.withPrefix('', 10)).toEqual(['star', 'wars', 'trek']);
+  });
 });

@@ -1,10 +1,54 @@
 import { PackedStrings, type TimeSlice } from '@recsys/artifacts';
 
-/** One word's postings while they grow: the rows it occurs in and the field weight there. */
+/** One word's postings in the live overlay: the rows it occurs in and the field weight there. */
 interface Growing {
   rows: number[];
   weights: number[];
 }
+
+/**
+ * The entries of a build, in the order added, as (word id, row, weight) columns in growable
+ * typed arrays and the words in one packed, hashed table: a million-item build is ~15 million
+ * entries, which as one JavaScript array per word kept hundreds of MB for the garbage collector
+ * to trace (mark-compact pauses of 100-370 ms while a version loaded).
+ */
+class Entries {
+  readonly words = new PackedStrings(true);
+  wordOf: Int32Array<ArrayBuffer>;
+  rows: Int32Array<ArrayBuffer>;
+  weights: Float32Array<ArrayBuffer>;
+  length = 0;
+
+  /** @param capacity entries expected: growing a 15-million-entry column copies 60 MB at once. */
+  constructor(capacity = 1024) {
+    const size = Math.max(capacity, 16);
+    this.wordOf = new Int32Array(size);
+    this.rows = new Int32Array(size);
+    this.weights = new Float32Array(size);
+  }
+
+  add(word: string, row: number, weight: number): void {
+    let id = this.words.indexOf(word);
+    if (id < 0) id = this.words.push(word);
+    if (this.length === this.rows.length) {
+      const size = this.length * 2;
+      this.wordOf = grown(this.wordOf, new Int32Array(size));
+      this.rows = grown(this.rows, new Int32Array(size));
+      this.weights = grown(this.weights, new Float32Array(size));
+    }
+    this.wordOf[this.length] = id;
+    this.rows[this.length] = row;
+    this.weights[this.length++] = weight;
+  }
+}
+
+function grown<T extends Int32Array<ArrayBuffer> | Float32Array<ArrayBuffer>>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** Entries placed per step of a freeze before it may yield. */
+const STEP = 16_384;
 
 /**
  * Word -> (row, weight) postings for the search index. Built words are frozen into three typed
@@ -15,7 +59,7 @@ interface Growing {
  * skipped.
  */
 export class Postings {
-  private building: Map<string, Growing> | undefined = new Map();
+  private building: Entries | undefined;
   /** Frozen words in sorted order; a word's position is its slot in `offsets`. */
   private terms = new PackedStrings(true);
   private offsets = new Int32Array(1);
@@ -26,13 +70,21 @@ export class Postings {
   /** Rows whose frozen postings are out of date (re-indexed live). */
   private readonly stale = new Set<number>();
 
+  /** @param capacity entries the build is expected to hold (a hint; it grows past it). */
+  constructor(capacity?: number) {
+    this.building = new Entries(capacity);
+  }
+
   /** Adds one (word, row, weight) entry; after freeze() it goes to the live overlay. */
   add(term: string, row: number, weight: number): void {
-    const target = this.building ?? this.live;
-    let list = target.get(term);
+    if (this.building !== undefined) {
+      this.building.add(term, row, weight);
+      return;
+    }
+    let list = this.live.get(term);
     if (list === undefined) {
       list = { rows: [], weights: [] };
-      target.set(term, list);
+      this.live.set(term, list);
       this.liveTerms = undefined;
     }
     list.rows.push(row);
@@ -41,8 +93,9 @@ export class Postings {
 
   /** Forgets a row's entries for `term` (a live re-index); frozen ones are marked stale. */
   drop(term: string, row: number): void {
+    this.freeze(); // a build is never re-indexed in place: freeze it first
     if (this.terms.indexOf(term) >= 0) this.stale.add(row);
-    const list = (this.building ?? this.live).get(term);
+    const list = this.live.get(term);
     const at = list?.rows.lastIndexOf(row) ?? -1;
     if (list === undefined || at < 0) return;
     list.rows.splice(at, 1);
@@ -53,7 +106,10 @@ export class Postings {
   freeze(): void {
     const building = this.building;
     if (building === undefined) return;
-    const install = this.install(building, [...building.keys()].sort());
+    const sorted = sortInSteps(building.words);
+    let step = sorted.next();
+    while (step.done !== true) step = sorted.next();
+    const install = this.install(building, step.value);
     while (install.next().done !== true) {
       // run to the end in one piece: small builds and tests
     }
@@ -66,7 +122,7 @@ export class Postings {
   async freezeInSlices(slice: TimeSlice): Promise<void> {
     const building = this.building;
     if (building === undefined) return;
-    const sorted = sortInSteps([...building.keys()]);
+    const sorted = sortInSteps(building.words);
     let step = sorted.next();
     for (; step.done !== true; step = sorted.next()) if (slice.due()) await slice.yield();
     const install = this.install(building, step.value);
@@ -75,26 +131,39 @@ export class Postings {
     }
   }
 
-  /** Moves the words into the typed arrays, pausing (yield) after each word. */
-  private *install(building: Map<string, Growing>, terms: string[]): Generator<void> {
+  /**
+   * Moves the entries into the typed arrays (a counting sort by word), each word's best field
+   * weight first and in the order added within a weight, pausing (yield) every few thousand.
+   */
+  private *install(building: Entries, terms: string[]): Generator<void> {
     const packed = new PackedStrings(true);
-    let total = 0;
+    const rank = new Int32Array(terms.length); // word id -> sorted position
     for (let i = 0; i < terms.length; i++) {
       const term = terms[i] as string;
       packed.push(term);
-      total += (building.get(term) as Growing).rows.length;
-      yield;
+      rank[building.words.indexOf(term)] = i;
+      if ((i & 1023) === 0) yield;
     }
+    const n = building.length;
     const offsets = new Int32Array(terms.length + 1);
-    const rows = new Int32Array(total);
-    const weights = new Float32Array(total);
-    let at = 0;
+    for (let e = 0; e < n; e++) {
+      offsets[(rank[building.wordOf[e]!] ?? 0) + 1]!++;
+      if (e % STEP === STEP - 1) yield;
+    }
+    for (let i = 0; i < terms.length; i++) offsets[i + 1]! += offsets[i]!;
+    yield;
+    const rows = new Int32Array(n);
+    const weights = new Float32Array(n);
+    const next = offsets.slice(0, terms.length);
+    for (let e = 0; e < n; e++) {
+      const at = next[rank[building.wordOf[e]!]!]!++;
+      rows[at] = building.rows[e]!;
+      weights[at] = building.weights[e]!;
+      if (e % STEP === STEP - 1) yield;
+    }
     for (let i = 0; i < terms.length; i++) {
-      const list = building.get(terms[i] as string) as Growing;
-      copyByWeight(list, rows, weights, at);
-      at += list.rows.length;
-      offsets[i + 1] = at;
-      yield;
+      byWeight(rows, weights, offsets[i]!, offsets[i + 1]!);
+      if ((i & 1023) === 0) yield;
     }
     this.terms = packed;
     this.offsets = offsets;
@@ -105,9 +174,10 @@ export class Postings {
 
   /** Items a word occurs in (approximate once rows were re-indexed live). */
   df(term: string): number {
+    this.freeze();
     const i = this.terms.indexOf(term);
     const frozen = i < 0 ? 0 : (this.offsets[i + 1] ?? 0) - (this.offsets[i] ?? 0);
-    return frozen + ((this.building ?? this.live).get(term)?.rows.length ?? 0);
+    return frozen + (this.live.get(term)?.rows.length ?? 0);
   }
 
   /**
@@ -115,6 +185,7 @@ export class Postings {
    * best first (then in the order added), so a capped scan keeps a word's strongest matches.
    */
   forEach(term: string, limit: number, visit: (row: number, weight: number) => void): void {
+    this.freeze();
     let left = limit;
     const i = this.terms.indexOf(term);
     if (i >= 0) {
@@ -127,7 +198,7 @@ export class Postings {
       }
       left -= end - (this.offsets[i] ?? 0);
     }
-    const list = (this.building ?? this.live).get(term);
+    const list = this.live.get(term);
     if (list === undefined) return;
     for (let j = 0; j < list.rows.length && j < left; j++) {
       visit(list.rows[j] ?? 0, list.weights[j] ?? 0);
@@ -136,6 +207,7 @@ export class Postings {
 
   /** Words starting with `prefix`, at most `limit`, from the frozen and the live words. */
   withPrefix(prefix: string, limit: number): string[] {
+    this.freeze();
     const out = new Set<string>();
     const sorted = this.terms;
     let lo = 0;
@@ -150,7 +222,7 @@ export class Postings {
       if (!term.startsWith(prefix)) break;
       out.add(term);
     }
-    this.liveTerms ??= [...(this.building ?? this.live).keys()].sort();
+    this.liveTerms ??= [...this.live.keys()].sort();
     for (const term of this.liveTerms) {
       if (out.size >= limit) break;
       if (term.startsWith(prefix)) out.add(term);
@@ -160,22 +232,25 @@ export class Postings {
 }
 
 /**
- * Copies one word's postings into the frozen arrays at `at`, best field weight first and in the
- * order added within a weight: a stable pass per distinct weight (there are a handful), so a
- * word in half a million items costs no comparison sort.
+ * Orders one word's entries [from, to) by field weight, best first, keeping the order added
+ * within a weight: a stable pass per distinct weight (a handful), so a word in half a million
+ * items costs no comparison sort. Entries already in that order are left as they are.
  */
-function copyByWeight(list: Growing, rows: Int32Array, weights: Float32Array, at: number): void {
-  const distinct = [...new Set(list.weights)].sort((a, b) => b - a);
-  if (distinct.length === 1) {
-    rows.set(list.rows, at);
-    weights.set(list.weights, at);
-    return;
-  }
-  let k = at;
+function byWeight(rows: Int32Array, weights: Float32Array, from: number, to: number): void {
+  let ordered = true;
+  for (let j = from + 1; j < to && ordered; j++) ordered = weights[j - 1]! >= weights[j]!;
+  if (ordered) return;
+  const r = rows.slice(from, to);
+  const w = weights.slice(from, to);
+  // A loop, not a Set over the slice: a genre word holds hundreds of thousands of entries.
+  const distinct: number[] = [];
+  for (let j = 0; j < w.length; j++) if (!distinct.includes(w[j]!)) distinct.push(w[j]!);
+  distinct.sort((a, b) => b - a);
+  let k = from;
   for (const weight of distinct) {
-    for (let j = 0; j < list.rows.length; j++) {
-      if (list.weights[j] !== weight) continue;
-      rows[k] = list.rows[j] ?? 0;
+    for (let j = 0; j < w.length; j++) {
+      if (w[j] !== weight) continue;
+      rows[k] = r[j]!;
       weights[k++] = weight;
     }
   }
@@ -186,9 +261,13 @@ function copyByWeight(list: Growing, rows: Int32Array, weights: Float32Array, at
  * `<`, which withPrefix's binary search relies on), pausing after each element it places so
  * the caller can yield; returns the sorted array.
  */
-function* sortInSteps(values: string[]): Generator<void, string[]> {
+function* sortInSteps(words: PackedStrings): Generator<void, string[]> {
   const RUN = 1024;
-  let from = values;
+  let from = new Array<string>(words.length);
+  for (let i = 0; i < words.length; i++) {
+    from[i] = words.get(i) ?? '';
+    if ((i & 1023) === 1023) yield;
+  }
   for (let start = 0; start < from.length; start += RUN) {
     const run = from.slice(start, start + RUN).sort();
     for (let i = 0; i < run.length; i++) from[start + i] = run[i] as string;

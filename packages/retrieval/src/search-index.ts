@@ -23,6 +23,8 @@ const COMMON_POSTINGS = 50_000;
  */
 const MAX_SCAN = 20_000;
 const MAX_QUERY_SCAN = 60_000;
+/** Postings entries reserved per item for a build (title words, categories, tags); it grows past. */
+const ENTRIES_PER_ITEM = 16;
 
 export interface SearchHit {
   row: number;
@@ -48,7 +50,7 @@ export function tokenize(text: string): string[] {
  * the best `limit` are kept in a heap, so a word in half a million titles costs milliseconds.
  */
 export class SearchIndex {
-  private readonly postings = new Postings();
+  private readonly postings: Postings;
   private docs = 0;
   private rows = 0;
   // Per-row accumulators, reused by every query (a query never awaits, so one set suffices).
@@ -60,8 +62,12 @@ export class SearchIndex {
   private inWord = new Uint32Array(0);
   private generation = 0;
 
-  /** Indexes the catalog synchronously (small catalogs and tests; see SearchIndex.build). */
-  constructor(catalog?: ItemCatalog) {
+  /**
+   * Indexes the catalog synchronously (small catalogs and tests; see SearchIndex.build).
+   * @param items how many items the build will add, to size its entry columns once.
+   */
+  constructor(catalog?: ItemCatalog, items = catalog?.rowCount ?? 0) {
+    this.postings = new Postings(items * ENTRIES_PER_ITEM);
     if (catalog === undefined) return;
     for (let row = 1; row < catalog.rowCount; row++) this.add(row, catalog.record(row));
     this.postings.freeze();
@@ -69,7 +75,7 @@ export class SearchIndex {
 
   /** Indexes a catalog, yielding to the event loop every few milliseconds of work. */
   static async build(catalog: ItemCatalog): Promise<SearchIndex> {
-    const index = new SearchIndex();
+    const index = new SearchIndex(undefined, catalog.rowCount);
     const slice = new TimeSlice(5, 16);
     for (let row = 1; row < catalog.rowCount; row++) {
       index.add(row, catalog.record(row));
