@@ -86,12 +86,9 @@ def split_task(data: Dataset, split: str, options: ModelOptions):
     """(train, ranking task) of P1's test split or of its validation carve."""
     rows = stratified_split(data.interactions.item, SPLIT_SEED)
     train = subset(data, rows)
-    if split == "val":
-        keep = stratified_split(train.interactions.item, VALIDATION_SPLIT_SEED)
-        held = train
-        train = subset(held, keep)
-        rows = keep
-        data = held
+    if split == "val":  # P1's procedure again, inside P1's train rows
+        data, rows = train, stratified_split(train.interactions.item, VALIDATION_SPLIT_SEED)
+        train = subset(data, rows)
     elif split != "test":
         raise ValueError(f"split must be val or test, not {split!r}")
     history = train_history(train)
