@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ItemCatalog } from './item-catalog.js';
+import { PackedStrings } from './packed-strings.js';
 
 const rec = (id: string, categories: string[] = [], tags: string[] = [], createdAt?: number) => ({
   id,
@@ -39,5 +40,17 @@ describe('ItemCatalog', () => {
     ]);
     expect(c.upsert(rec('b'))).toBe(2);
     expect(c.isLive(2)).toBe(true);
+  });
+
+  it('takes over a vocabulary of ids and is described row by row, then upserts as usual', () => {
+    const ids = new PackedStrings(true);
+    for (const id of ['', 'a', 'b']) ids.push(id);
+    const c = ItemCatalog.withIds(ids);
+    expect([c.rowCount, c.rowOf('b'), c.title(1)]).toEqual([3, 2, '']);
+    c.describe(2, rec('b', ['Drama'], [], 7));
+    expect(c.record(2)).toEqual(rec('b', ['Drama'], [], 7));
+    expect(() => c.describe(1, rec('b'))).toThrow(/row 1 is not b/);
+    expect(c.upsert(rec('c'))).toBe(3);
+    expect([c.rowOf('c'), c.title(3), c.title(2)]).toEqual([3, 'T c', 'T b']);
   });
 });

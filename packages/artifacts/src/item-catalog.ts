@@ -27,7 +27,7 @@ export interface ItemRecord {
  */
 export class ItemCatalog {
   /** Id by row, row 0 the padding "" (never found by rowOf). */
-  private readonly ids = new PackedStrings(true);
+  private ids = new PackedStrings(true);
   private readonly titles = new PackedStrings();
   private readonly categoryCodes = new StringTable();
   private readonly tagCodes = new StringTable();
@@ -39,6 +39,25 @@ export class ItemCatalog {
     this.ids.push('');
     this.titles.push('');
     for (const item of items) this.append(item);
+  }
+
+  /**
+   * A catalog whose rows are a vocabulary's ids (an indexed PackedStrings, row 0 "", no id
+   * twice: the loader checks), taken over as they are; describe() then fills each row in.
+   */
+  static withIds(ids: PackedStrings): ItemCatalog {
+    const catalog = new ItemCatalog();
+    catalog.ids = ids;
+    catalog.titles.extend(ids.length);
+    return catalog;
+  }
+
+  /** Sets the record of a row that holds `item.id` already (see withIds). */
+  describe(row: number, item: ItemRecord): void {
+    if (!this.ids.matches(row, item.id)) {
+      throw new AppError('invalid_argument', `item catalog: row ${row} is not ${item.id}`);
+    }
+    this.store(row, item);
   }
 
   /** Rows including padding row 0: the length of every per-row table. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { corrupt, readJsonLines } from './files.js';
 import { ItemCatalog } from './item-catalog.js';
+import type { PackedStrings } from './packed-strings.js';
 
 /**
  * Per-item model inputs by item row (row 0 padding), as training's ItemTable holds them
@@ -46,8 +47,11 @@ export interface ItemTableShape {
   scalarNames: readonly string[];
   /** Category vocabulary size incl. row 0. */
   categoryRows: number;
-  /** External id of each row (vocab_items.json); the lines must agree with it. */
-  ids: readonly string[];
+  /**
+   * External id of each row (vocab_items.json, row 0 ""), indexed, no id twice: the lines must
+   * agree with it, and the catalog takes it over.
+   */
+  ids: PackedStrings;
 }
 
 /**
@@ -65,18 +69,20 @@ export async function readItemFeatures(
     categoryWidth: width,
     categories: new Int32Array(rows * width),
     scalarNames,
-    scalars: new Float32Array(rows * s).fill(Number.NaN),
+    scalars: new Float32Array(rows * s).fill(Number.NaN, 0, s), // every line sets its own
     counts: new Float32Array(rows),
     decayed: new Float32Array(rows),
     usesContent: new Uint8Array(rows),
   };
-  const catalog = new ItemCatalog();
+  const catalog = ItemCatalog.withIds(shape.ids);
   let expected = 1;
   const count = await readJsonLines(path, ItemLine, (item, line) => {
     const bad = (why: string) => corrupt(path, `line ${line}: ${why}`);
     if (item.row !== expected) throw bad(`row ${item.row}, expected ${expected}`);
     if (item.row >= rows) throw bad(`row ${item.row} beyond the manifest's ${rows - 1} items`);
-    if (item.id !== shape.ids[item.row]) throw bad(`id ${item.id} is not vocab_items[${item.row}]`);
+    if (!shape.ids.matches(item.row, item.id)) {
+      throw bad(`id ${item.id} is not vocab_items[${item.row}]`);
+    }
     if (item.category_rows.length !== width) throw bad(`${width} category rows expected`);
     if (item.scalars.length !== s) throw bad(`${s} scalars expected`);
     item.category_rows.forEach((c, j) => {
@@ -87,7 +93,7 @@ export async function readItemFeatures(
     features.counts[item.row] = item.count;
     features.decayed[item.row] = item.decayed;
     features.usesContent[item.row] = item.uses_content ? 1 : 0;
-    catalog.upsert({
+    catalog.describe(item.row, {
       id: item.id,
       title: item.title,
       categories: item.categories,

@@ -82,6 +82,19 @@ describe('loadArtifacts', () => {
     await expect(loadArtifacts(dir)).rejects.toThrow(/item_features\.jsonl: line 3: title:/);
   });
 
+  it('rejects an item vocabulary with a padding row, an id twice or an id its line disagrees with', async () => {
+    const path = join(dir, 'vocab_items.json');
+    const ids = JSON.parse(await readFile(path, 'utf8')) as string[];
+    await writeFile(path, JSON.stringify(['i0', ...ids.slice(1)]));
+    await expect(loadArtifacts(dir)).rejects.toThrow(/vocab_items\.json: 0: row 0 must be ""/);
+    await writeFile(path, JSON.stringify([...ids.slice(0, 3), 'i1', ...ids.slice(4)]));
+    await expect(loadArtifacts(dir)).rejects.toThrow(/vocab_items\.json: 3: listed twice/);
+    await writeFile(path, JSON.stringify([...ids.slice(0, 3), 'other', ...ids.slice(4)]));
+    await expect(loadArtifacts(dir)).rejects.toThrow(
+      /item_features\.jsonl: line 3: id i3 is not vocab_items\[3\]/,
+    );
+  });
+
   it('checks sha256 only when asked', async () => {
     const path = join(dir, 'vocab_regions.json');
     await writeFile(path, JSON.stringify(['', 'us', 'eu']));

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { manifest as pb } from '@recsys/contracts';
 import { AppError } from '@recsys/errors';
@@ -14,6 +15,7 @@ import { ItemEmbeddings } from './item-embeddings.js';
 import { readItemFeatures } from './item-features.js';
 import { ItemNeighbours } from './item-neighbours.js';
 import { readManifest } from './manifest.js';
+import { PackedStrings } from './packed-strings.js';
 import { readStringArray } from './string-array.js';
 import { PopularityTable, readPopularity } from './popularity-table.js';
 import { UserHistories, type SeenSets } from './user-histories.js';
@@ -26,10 +28,20 @@ export interface LoadOptions {
   histories?: boolean;
 }
 
-/** A vocabulary: ids by row, row 0 the unknown bucket; parsed in slices (string-array.ts). */
-async function readVocab(path: string): Promise<string[]> {
-  const values = await readStringArray(path);
-  if (values[0] !== '') throw corrupt(path, '0: row 0 must be "" (the unknown bucket)');
+/**
+ * A vocabulary: values by row, row 0 the unknown bucket "", packed and indexed as they are
+ * parsed (string-array.ts); `rows` is the count expected. With `unique`, a value listed twice
+ * is refused (item ids).
+ */
+async function readVocab(path: string, rows: number, unique = false): Promise<PackedStrings> {
+  // The manifest's row count sizes the table, bounded by the file (3 bytes per value at least).
+  const bytes = await stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
+  const values = new PackedStrings(true, Math.min(rows, Math.ceil(bytes / 3)));
+  await readStringArray(path, values, unique);
+  if (values.get(0) !== '') throw corrupt(path, '0: row 0 must be "" (the unknown bucket)');
   return values;
 }
 
@@ -64,12 +76,12 @@ export async function loadArtifacts(dir: string, options: LoadOptions = {}): Pro
     manifest.artifacts
       .filter((a) => a.name.startsWith('vocab_') && a.name !== 'vocab_items')
       .map(async (a) => {
-        const values = await readVocab(join(root, a.path));
         const name = a.name.slice('vocab_'.length);
-        vocabularies.set(name, new Vocabulary(name, values.slice(1)));
+        const rows = name === 'users' ? manifest.userRows : 0;
+        vocabularies.set(name, new Vocabulary(name, await readVocab(join(root, a.path), rows)));
       }),
   );
-  const ids = await readVocab(need('vocab_items').path);
+  const ids = await readVocab(need('vocab_items').path, manifest.itemRows, true);
   const itemRows = manifest.itemRows || ids.length;
   if (ids.length !== itemRows) {
     throw corrupt(need('vocab_items').path, `${ids.length} rows, the manifest says ${itemRows}`);
