@@ -13,14 +13,18 @@ interface Growing {
  * to trace (mark-compact pauses of 100-370 ms while a version loaded).
  */
 class Entries {
-  readonly words = new PackedStrings(true);
+  readonly words: PackedStrings;
   wordOf: Int32Array<ArrayBuffer>;
   rows: Int32Array<ArrayBuffer>;
   weights: Float32Array<ArrayBuffer>;
   length = 0;
 
-  /** @param capacity entries expected: growing a 15-million-entry column copies 60 MB at once. */
-  constructor(capacity = 1024) {
+  /**
+   * @param capacity entries expected: growing a 15-million-entry column copies 60 MB at once.
+   * @param words distinct words expected: rehashing a million of them is tens of milliseconds.
+   */
+  constructor(capacity = 1024, words = 0) {
+    this.words = new PackedStrings(true, words);
     const size = Math.max(capacity, 16);
     this.wordOf = new Int32Array(size);
     this.rows = new Int32Array(size);
@@ -60,7 +64,7 @@ const STEP = 16_384;
  */
 export class Postings {
   private building: Entries | undefined;
-  /** Frozen words in sorted order; a word's position is its slot in `offsets`. */
+  /** Frozen words in UTF-8 byte (code point) order; a word's position is its slot in `offsets`. */
   private terms = new PackedStrings(true);
   private offsets = new Int32Array(1);
   private rows = new Int32Array(0);
@@ -70,9 +74,12 @@ export class Postings {
   /** Rows whose frozen postings are out of date (re-indexed live). */
   private readonly stale = new Set<number>();
 
-  /** @param capacity entries the build is expected to hold (a hint; it grows past it). */
-  constructor(capacity?: number) {
-    this.building = new Entries(capacity);
+  /**
+   * @param capacity entries the build is expected to hold, and @param words distinct words
+   * (hints; it grows past them).
+   */
+  constructor(capacity?: number, words?: number) {
+    this.building = new Entries(capacity, words);
   }
 
   /** Adds one (word, row, weight) entry; after freeze() it goes to the live overlay. */
@@ -106,11 +113,8 @@ export class Postings {
   freeze(): void {
     const building = this.building;
     if (building === undefined) return;
-    const sorted = sortInSteps(building.words);
-    let step = sorted.next();
-    while (step.done !== true) step = sorted.next();
-    const install = this.install(building, step.value);
-    while (install.next().done !== true) {
+    const steps = this.install(building);
+    while (steps.next().done !== true) {
       // run to the end in one piece: small builds and tests
     }
   }
@@ -122,47 +126,54 @@ export class Postings {
   async freezeInSlices(slice: TimeSlice): Promise<void> {
     const building = this.building;
     if (building === undefined) return;
-    const sorted = sortInSteps(building.words);
-    let step = sorted.next();
-    for (; step.done !== true; step = sorted.next()) if (slice.due()) await slice.yield();
-    const install = this.install(building, step.value);
-    for (let s = install.next(); s.done !== true; s = install.next()) {
+    const steps = this.install(building);
+    for (let s = steps.next(); s.done !== true; s = steps.next()) {
       if (slice.due()) await slice.yield();
     }
   }
 
   /**
-   * Moves the entries into the typed arrays (a counting sort by word), each word's best field
-   * weight first and in the order added within a weight, pausing (yield) every few thousand.
+   * Sorts the words, then moves the entries into the typed arrays (a counting sort by word),
+   * each word's best field weight first and in the order added within a weight, pausing
+   * (yield) every few thousand steps.
    */
-  private *install(building: Entries, terms: string[]): Generator<void> {
-    const packed = new PackedStrings(true);
-    const rank = new Int32Array(terms.length); // word id -> sorted position
-    for (let i = 0; i < terms.length; i++) {
-      const term = terms[i] as string;
-      packed.push(term);
-      rank[building.words.indexOf(term)] = i;
-      if ((i & 1023) === 0) yield;
+  private *install(building: Entries): Generator<void> {
+    const order = yield* sortInSteps(building.words);
+    const words = order.length;
+    const packed = new PackedStrings(true, words);
+    const rank = new Int32Array(words); // word id -> sorted position
+    for (let i = 0; i < words; i++) {
+      const id = order[i]!;
+      packed.push(building.words.get(id) ?? '');
+      rank[id] = i;
+      if ((i & 63) === 0) yield;
     }
     const n = building.length;
-    const offsets = new Int32Array(terms.length + 1);
+    const offsets = new Int32Array(words + 1);
     for (let e = 0; e < n; e++) {
       offsets[(rank[building.wordOf[e]!] ?? 0) + 1]!++;
       if (e % STEP === STEP - 1) yield;
     }
-    for (let i = 0; i < terms.length; i++) offsets[i + 1]! += offsets[i]!;
+    for (let i = 0; i < words; i++) offsets[i + 1]! += offsets[i]!;
     yield;
     const rows = new Int32Array(n);
     const weights = new Float32Array(n);
-    const next = offsets.slice(0, terms.length);
+    // The scatter below writes all over both arrays: their pages are faulted in first, in
+    // order and in steps, or the first few thousand writes would fault in nearly all of them.
+    for (let from = 0; from < n; from += STEP) {
+      rows.fill(0, from, from + STEP);
+      weights.fill(0, from, from + STEP);
+      yield;
+    }
+    const next = offsets.slice(0, words);
     for (let e = 0; e < n; e++) {
       const at = next[rank[building.wordOf[e]!]!]!++;
       rows[at] = building.rows[e]!;
       weights[at] = building.weights[e]!;
       if (e % STEP === STEP - 1) yield;
     }
-    for (let i = 0; i < terms.length; i++) {
-      byWeight(rows, weights, offsets[i]!, offsets[i + 1]!);
+    for (let i = 0; i < words; i++) {
+      yield* byWeight(rows, weights, offsets[i]!, offsets[i + 1]!);
       if ((i & 1023) === 0) yield;
     }
     this.terms = packed;
@@ -210,11 +221,12 @@ export class Postings {
     this.freeze();
     const out = new Set<string>();
     const sorted = this.terms;
+    const bytes = Buffer.from(prefix);
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((sorted.get(mid) ?? '') < prefix) lo = mid + 1;
+      if (sorted.compareTo(mid, bytes) < 0) lo = mid + 1;
       else hi = mid;
     }
     for (let i = lo; i < sorted.length && out.size < limit; i++) {
@@ -234,9 +246,15 @@ export class Postings {
 /**
  * Orders one word's entries [from, to) by field weight, best first, keeping the order added
  * within a weight: a stable pass per distinct weight (a handful), so a word in half a million
- * items costs no comparison sort. Entries already in that order are left as they are.
+ * items costs no comparison sort, pausing (yield) every STEP entries. Entries already in that
+ * order are left as they are.
  */
-function byWeight(rows: Int32Array, weights: Float32Array, from: number, to: number): void {
+function* byWeight(
+  rows: Int32Array,
+  weights: Float32Array,
+  from: number,
+  to: number,
+): Generator<void> {
   let ordered = true;
   for (let j = from + 1; j < to && ordered; j++) ordered = weights[j - 1]! >= weights[j]!;
   if (ordered) return;
@@ -249,6 +267,7 @@ function byWeight(rows: Int32Array, weights: Float32Array, from: number, to: num
   let k = from;
   for (const weight of distinct) {
     for (let j = 0; j < w.length; j++) {
+      if (j % STEP === STEP - 1) yield; // a genre word is hundreds of thousands of entries
       if (w[j] !== weight) continue;
       rows[k] = r[j]!;
       weights[k++] = weight;
@@ -256,35 +275,40 @@ function byWeight(rows: Int32Array, weights: Float32Array, from: number, to: num
   }
 }
 
+/** Entries sorted by insertion in each run before the runs are merged. */
+const RUN = 32;
+
 /**
- * Bottom-up merge sort of strings in code-unit order (the order of Array.prototype.sort and of
- * `<`, which withPrefix's binary search relies on), pausing after each element it places so
- * the caller can yield; returns the sorted array.
+ * The positions of a packed table's strings in UTF-8 byte order (code point order), by a
+ * bottom-up merge sort over positions that compares the packed bytes, so sorting a million
+ * words makes no string at all; pauses (yield) every few hundred steps so the caller can yield
+ * to the event loop.
  */
-function* sortInSteps(words: PackedStrings): Generator<void, string[]> {
-  const RUN = 1024;
-  let from = new Array<string>(words.length);
-  for (let i = 0; i < words.length; i++) {
-    from[i] = words.get(i) ?? '';
-    if ((i & 1023) === 1023) yield;
+function* sortInSteps(words: PackedStrings): Generator<void, Int32Array> {
+  const n = words.length;
+  let from = new Int32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  for (let start = 0; start < n; start += RUN) {
+    const end = Math.min(start + RUN, n);
+    for (let i = start + 1; i < end; i++) {
+      const x = from[i]!;
+      let j = i - 1;
+      for (; j >= start && words.compare(from[j]!, x) > 0; j--) from[j + 1] = from[j]!;
+      from[j + 1] = x;
+    }
+    if ((start & 1023) === 0) yield;
   }
-  for (let start = 0; start < from.length; start += RUN) {
-    const run = from.slice(start, start + RUN).sort();
-    for (let i = 0; i < run.length; i++) from[start + i] = run[i] as string;
-    yield;
-  }
-  let to = new Array<string>(from.length);
-  for (let width = RUN; width < from.length; width *= 2) {
-    for (let lo = 0; lo < from.length; lo += 2 * width) {
-      const mid = Math.min(lo + width, from.length);
-      const hi = Math.min(lo + 2 * width, from.length);
+  let to = new Int32Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
       let a = lo;
       let b = mid;
       for (let k = lo; k < hi; k++) {
-        const x = from[a] as string;
-        const y = from[b] as string;
-        to[k] = b >= hi || (a < mid && x <= y) ? (a++, x) : (b++, y);
-        if ((k & 255) === 0) yield;
+        const takeA = b >= hi || (a < mid && words.compare(from[a]!, from[b]!) <= 0);
+        to[k] = takeA ? from[a++]! : from[b++]!;
+        if ((k & 1023) === 0) yield;
       }
     }
     [from, to] = [to, from];

@@ -25,6 +25,8 @@ const MAX_SCAN = 20_000;
 const MAX_QUERY_SCAN = 60_000;
 /** Postings entries reserved per item for a build (title words, categories, tags); it grows past. */
 const ENTRIES_PER_ITEM = 16;
+/** Accumulator rows written per step when a build touches their pages. */
+const TOUCH = 65_536;
 
 export interface SearchHit {
   row: number;
@@ -67,7 +69,8 @@ export class SearchIndex {
    * @param items how many items the build will add, to size its entry columns once.
    */
   constructor(catalog?: ItemCatalog, items = catalog?.rowCount ?? 0) {
-    this.postings = new Postings(items * ENTRIES_PER_ITEM);
+    // About one distinct word per item: sized once, the word table never rehashes mid-build.
+    this.postings = new Postings(items * ENTRIES_PER_ITEM, items);
     if (catalog === undefined) return;
     for (let row = 1; row < catalog.rowCount; row++) this.add(row, catalog.record(row));
     this.postings.freeze();
@@ -82,11 +85,16 @@ export class SearchIndex {
       if (slice.due()) await slice.yield();
     }
     await index.postings.freezeInSlices(slice);
-    // The per-row accumulators (six arrays of a million rows at 1M items) are sized here, one
-    // array per slice, rather than by the first query, which then held the loop 40-100 ms.
+    // The per-row accumulators (six arrays of a million rows at 1M items) are sized and their
+    // pages touched here, a few thousand rows per step, rather than by the first query, which
+    // then held the loop 40-100 ms.
     for (const which of ACCUMULATORS) {
-      index.grow(which, index.rows);
-      if (slice.due()) await slice.yield();
+      index.grow(which, index.rows, false);
+      const array = index[which];
+      for (let from = 0; from < array.length; from += TOUCH) {
+        array.fill(0, from, from + TOUCH);
+        if (slice.due()) await slice.yield();
+      }
     }
     return index;
   }
@@ -187,13 +195,14 @@ export class SearchIndex {
 
   /**
    * Sizes one accumulator to `n` rows. Marks start at 0, which no generation equals, so no row
-   * looks touched. Written once here so the pages are the process's before a query touches
-   * them: a first touch costs a page fault, tens of milliseconds over a million rows.
+   * looks touched. Written once (`touch`) so the pages are the process's before a query
+   * touches them: a first touch costs a page fault, tens of milliseconds over a million rows.
    */
-  private grow(which: Accumulator, n: number): void {
+  private grow(which: Accumulator, n: number, touch = true): void {
     if (this[which].length >= n) return;
-    if (which === 'inQuery' || which === 'inWord') this[which] = new Uint32Array(n).fill(0);
-    else this[which] = new Float64Array(n).fill(0);
+    if (which === 'inQuery' || which === 'inWord') this[which] = new Uint32Array(n);
+    else this[which] = new Float64Array(n);
+    if (touch) this[which].fill(0);
   }
 }
 
