@@ -109,7 +109,10 @@ const md = [
     '"packed": after, with item ids, titles and search words packed (PackedStrings), postings ' +
     'by field weight and the search accumulators sized and touched in the build; ' +
     '"typed-postings": packed, with the search build collecting its entries in typed columns ' +
-    'and freezing them by a counting sort (no JavaScript array per word).',
+    'and freezing them by a counting sort (no JavaScript array per word); "packed-bytes": ' +
+    'typed-postings, with vocabularies copied from the file bytes into PackedStrings (no string ' +
+    'per id), the catalog taking vocab_items over, words sorted as positions by their bytes and ' +
+    'page faults taken in steps.',
   '',
   '| artifacts | variant | date | load avg (1 min) start/end | items | load ms | total ms | gaps > 10 ms wall | gaps > 10 ms CPU | max CPU ms | max wall ms | peak RSS MiB | longest (CPU/wall ms, phase) |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -125,7 +128,9 @@ const md = [
   'Commands: `node benchmarks/dist/e2e-loop-load.js --artifacts DIR --label NAME --variant after`; ' +
     'the before rows ran the same with `--import` of a resolve hook that maps @recsys/artifacts ' +
     'and @recsys/retrieval to builds of the committed loader sources. The packed and ' +
-    'typed-postings rows of 17:16-17:17 ran alternately, packed from a checkout of cdffb41.',
+    'typed-postings rows of 17:16-17:17 ran alternately, packed from a checkout of cdffb41; ' +
+    'the typed-postings and packed-bytes rows of 18:28-18:29 ran alternately, typed-postings ' +
+    'from a checkout of 03a37dd, while a one-thread training sweep used the other core.',
   '',
 ];
 await writeFile(new URL('../results/e2e-loop-load.md', import.meta.url), md.join('\n'));
