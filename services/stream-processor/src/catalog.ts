@@ -57,7 +57,8 @@ export function catalogPart(
         root: config.ARTIFACTS_DIR,
         pollMs: config.ARTIFACTS_POLL_MS,
         load: async ({ dir }) => {
-          const artifacts = await loadArtifacts(dir);
+          // Item tables only: the users' histories (the largest table) are not the processor's.
+          const artifacts = await loadArtifacts(dir, { histories: false });
           const embedder = await openVersionEmbedder(artifacts, {
             workers: config.ENCODER_WORKERS,
           });
