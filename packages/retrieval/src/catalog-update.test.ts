@@ -23,7 +23,7 @@ describe('applyCatalogUpdate', () => {
     const row = state.items.rowOf('new1')!;
     expect(row).toBe(13);
     expect(state.fresh.rows[0]).toBe(row);
-    expect(state.search.search('brand', 5).map((h) => h.row)).toEqual([row]);
+    expect((await state.search.search('brand', 5)).map((h) => h.row)).toEqual([row]);
     expect(state.items.rowOf('i8')).toBeUndefined();
     expect(Array.from(state.neighbours.of(row).rows)).not.toContain(8);
 

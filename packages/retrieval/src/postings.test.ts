@@ -96,4 +96,24 @@ describe('Postings.freezeInSlices', () => {
     expect(seen).toEqual([]);
     expect(postings.withPrefix('', 10)).toEqual(['star', 'wars', 'trek']);
   });
+
+  it('reads a word in pieces from where the last piece stopped, frozen, stale and live entries alike', () => {
+    const postings = new Postings();
+    for (let row = 1; row <= 10; row++) postings.add('w', row, row % 2 === 0 ? 2 : 1);
+    postings.freeze();
+    postings.drop('w', 4); // row 4's frozen entry is now stale
+    for (let row = 11; row <= 14; row++) postings.add('w', row, 1); // the live overlay
+    const whole: number[] = [];
+    expect(postings.forEach('w', 100, (row) => whole.push(row))).toBe(14);
+    for (const size of [1, 3, 5]) {
+      const pieces: number[] = [];
+      let done = 0;
+      for (let read = 1; read > 0; done += read) {
+        read = postings.forEach('w', size, (row) => pieces.push(row), done);
+      }
+      expect(done).toBe(14);
+      expect(pieces).toEqual(whole);
+    }
+    expect(whole).toEqual([2, 6, 8, 10, 1, 3, 5, 7, 9, 11, 12, 13, 14]);
+  });
 });

@@ -192,28 +192,40 @@ export class Postings {
   }
 
   /**
-   * Calls `visit` for up to `limit` entries of a word, frozen ones first: those by field weight,
-   * best first (then in the order added), so a capped scan keeps a word's strongest matches.
+   * Calls `visit` for up to `limit` entries of a word after its first `skip`, frozen ones first:
+   * those by field weight, best first (then in the order added), so a capped scan keeps a word's
+   * strongest matches. Returns the entries read (stale ones count), so a caller can go on from
+   * there later.
    */
-  forEach(term: string, limit: number, visit: (row: number, weight: number) => void): void {
+  forEach(
+    term: string,
+    limit: number,
+    visit: (row: number, weight: number) => void,
+    skip = 0,
+  ): number {
     this.freeze();
-    let left = limit;
+    let read = 0;
+    let skipLeft = skip;
     const i = this.terms.indexOf(term);
     if (i >= 0) {
-      const end = Math.min(this.offsets[i + 1] ?? 0, (this.offsets[i] ?? 0) + left);
+      const from = this.offsets[i] ?? 0;
+      const to = this.offsets[i + 1] ?? 0;
+      const start = Math.min(to, from + skipLeft);
+      const end = Math.min(to, start + limit);
       const checkStale = this.stale.size > 0;
-      for (let j = this.offsets[i] ?? 0; j < end; j++) {
+      for (let j = start; j < end; j++) {
         const row = this.rows[j] ?? 0;
         if (checkStale && this.stale.has(row)) continue;
         visit(row, this.weights[j] ?? 0);
       }
-      left -= end - (this.offsets[i] ?? 0);
+      read = end - start;
+      skipLeft -= start - from;
     }
     const list = this.live.get(term);
-    if (list === undefined) return;
-    for (let j = 0; j < list.rows.length && j < left; j++) {
-      visit(list.rows[j] ?? 0, list.weights[j] ?? 0);
-    }
+    if (list === undefined) return read;
+    const end = Math.min(list.rows.length, skipLeft + limit - read);
+    for (let j = skipLeft; j < end; j++) visit(list.rows[j] ?? 0, list.weights[j] ?? 0);
+    return read + Math.max(0, end - skipLeft);
   }
 
   /** Words starting with `prefix`, at most `limit`, from the frozen and the live words. */

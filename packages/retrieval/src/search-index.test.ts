@@ -1,6 +1,6 @@
 import { ItemCatalog } from '@recsys/artifacts';
 import { describe, expect, it } from 'vitest';
-import { SearchIndex, tokenize } from './search-index.js';
+import { SearchIndex, tokenize, type SearchHit } from './search-index.js';
 
 const catalog = new ItemCatalog([
   { id: 'a', title: 'Star Wars (1977)', categories: ['Sci-Fi', 'Adventure'], tags: ['space'] },
@@ -9,33 +9,33 @@ const catalog = new ItemCatalog([
   { id: 'd', title: 'The Comedy of Terrors', categories: ['Horror'], tags: ['star cast'] },
 ]);
 const index = new SearchIndex(catalog);
-const ids = (q: string) => index.search(q, 10).map((h) => catalog.idOf(h.row));
+const ids = async (q: string) => (await index.search(q, 10)).map((h) => catalog.idOf(h.row));
+const rowsOf = (hits: SearchHit[]) => hits.map((h) => h.row);
 
 describe('SearchIndex', () => {
   it('tokenizes without case or diacritics', () => {
     expect(tokenize('Amélie (2001)!')).toEqual(['amelie', '2001']);
   });
 
-  it('matches titles, genres and tags, ranking items that match more words first', () => {
-    expect(ids('amelie')).toEqual(['c']);
-    expect(ids('comedy')).toEqual(['c', 'd']); // a genre outweighs a title word
-    expect(ids('space')).toEqual(['a']);
-    expect(ids('star wars')).toEqual(['a', 'd']); // only the last word expands
+  it('matches titles, genres and tags, ranking items that match more words first', async () => {
+    expect(await ids('amelie')).toEqual(['c']);
+    expect(await ids('comedy')).toEqual(['c', 'd']); // a genre outweighs a title word
+    expect(await ids('space')).toEqual(['a']);
+    expect(await ids('star wars')).toEqual(['a', 'd']); // only the last word expands
   });
 
-  it('expands the last word as a prefix, exact words first', () => {
-    expect(ids('star')).toEqual(['a', 'd', 'b']);
-    expect(ids('stardu')).toEqual(['b']);
-    expect(ids('st')).toEqual([]); // too short to expand
+  it('expands the last word as a prefix, exact words first', async () => {
+    expect(await ids('star')).toEqual(['a', 'd', 'b']);
+    expect(await ids('stardu')).toEqual(['b']);
+    expect(await ids('st')).toEqual([]); // too short to expand
   });
 
-  it('returns nothing for a query of no words or unknown words, and honours keep', () => {
-    expect(ids('!!!')).toEqual([]);
-    expect(ids('zzz')).toEqual([]);
+  it('returns nothing for a query of no words or unknown words, and honours keep', async () => {
+    expect(await ids('!!!')).toEqual([]);
+    expect(await ids('zzz')).toEqual([]);
     const rowA = catalog.rowOf('a');
-    expect(index.search('star', 10, (row) => row !== rowA).map((h) => catalog.idOf(h.row))).toEqual(
-      ['d', 'b'],
-    );
+    const kept = await index.search('star', 10, (row) => row !== rowA);
+    expect(kept.map((h) => catalog.idOf(h.row))).toEqual(['d', 'b']);
   });
 
   it('indexes items added live, and forgets the old words of a changed item', async () => {
@@ -46,15 +46,15 @@ describe('SearchIndex', () => {
     const live = await SearchIndex.build(local);
     const row = local.upsert({ id: 'e', title: 'Zebra Crossing', categories: [], tags: [] });
     live.add(row, local.record(row));
-    expect(live.search('zebra', 10).map((h) => h.row)).toEqual([row]);
+    expect(rowsOf(await live.search('zebra', 10))).toEqual([row]);
     const before = local.record(1);
     local.upsert({ id: 'a', title: 'Moon Landing', categories: [], tags: [] });
     live.add(1, local.record(1), before);
-    expect(live.search('star', 10)).toEqual([]);
-    expect(live.search('moon', 10).map((h) => h.row)).toEqual([1]);
+    expect(await live.search('star', 10)).toEqual([]);
+    expect(rowsOf(await live.search('moon', 10))).toEqual([1]);
   });
 
-  it('keeps the best `limit` of many matches in order', () => {
+  it('keeps the best `limit` of many matches in order', async () => {
     const many = new ItemCatalog(
       Array.from({ length: 500 }, (_, i) => ({
         id: `m${i}`,
@@ -63,13 +63,13 @@ describe('SearchIndex', () => {
         tags: [],
       })),
     );
-    const hits = new SearchIndex(many).search('common rare', 5);
+    const hits = await new SearchIndex(many).search('common rare', 5);
     // Rows matching both words (i % 7 === 0 -> rows 1, 8, 15, ...) first, lowest rows on ties.
     expect(hits.map((h) => h.row)).toEqual([1, 8, 15, 22, 29]);
-    expect(new SearchIndex(many).search('common', 3).map((h) => h.row)).toEqual([1, 2, 3]);
+    expect(rowsOf(await new SearchIndex(many).search('common', 3))).toEqual([1, 2, 3]);
   });
 
-  it('skips a word of a huge catalog when the query has a rarer one, and bounds the scan', () => {
+  it('skips a word of a huge catalog when the query has a rarer one, and bounds the scan', async () => {
     const big = new ItemCatalog(
       Array.from({ length: 60_000 }, (_, i) => ({
         id: `b${i}`,
@@ -79,10 +79,10 @@ describe('SearchIndex', () => {
       })),
     );
     const index = new SearchIndex(big);
-    expect(index.search('the godfather', 3).map((h) => h.row)).toEqual([60_000]);
-    expect(index.search('the', 2).map((h) => h.row)).toEqual([1, 2]);
+    expect(rowsOf(await index.search('the godfather', 3))).toEqual([60_000]);
+    expect(rowsOf(await index.search('the', 2))).toEqual([1, 2]);
   });
-  it('reads a very common word best field first, so its capped scan keeps the top matches', () => {
+  it('reads a very common word best field first, so its capped scan keeps the top matches', async () => {
     // 30,000 titles with the word; only the last ten have it as their genre, which outweighs a
     // title word. A scan capped in row order would never reach them.
     const many = Array.from({ length: 30_000 }, (_, i) => ({
@@ -92,7 +92,31 @@ describe('SearchIndex', () => {
       tags: [],
     }));
     const big = new ItemCatalog(many);
-    const hits = new SearchIndex(big).search('common', 10);
+    const hits = await new SearchIndex(big).search('common', 10);
     expect(hits.map((h) => big.idOf(h.row))).toEqual(many.slice(29_990).map((m) => m.id));
+  });
+
+  it('runs a long query in slices, queries taking turns, with the answers of one piece', async () => {
+    const many = new ItemCatalog(
+      Array.from({ length: 20_000 }, (_, i) => ({
+        id: `q${i}`,
+        title: `${i % 3 === 0 ? 'blue' : 'green'} river ${i % 5 === 0 ? 'stone' : ''}`,
+        categories: i % 2 === 0 ? ['Drama'] : [],
+        tags: [],
+      })),
+    );
+    const index = new SearchIndex(many);
+    const whole = await Promise.all(
+      ['blue river', 'drama stone', 'river'].map((q) => index.search(q, 50, undefined, 1e9)),
+    );
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    const sliced = await Promise.all(
+      ['blue river', 'drama stone', 'river'].map((q) => index.search(q, 50, undefined, 0)),
+    );
+    clearInterval(ticker);
+    expect(sliced).toEqual(whole);
+    expect(turns).toBeGreaterThan(3); // the loop ran between the slices
+    expect(rowsOf(sliced[1]!).slice(0, 3)).toEqual([1, 11, 21]); // both words: rows 1, 11, 21
   });
 });
