@@ -34,6 +34,7 @@ export { readManifest, type ReadManifestOptions } from './manifest.js';
 export { PackedStrings } from './packed-strings.js';
 export { LoopTurns } from './loop-turns.js';
 export { TimeSlice } from './time-slice.js';
+export { runSteps, sortInSteps } from './sort-in-steps.js';
 export { readStringArray } from './string-array.js';
 export { readItemFeatures, type ItemFeatures, type ItemTableShape } from './item-features.js';
 export { historyLength, loadArtifacts, type LoadOptions } from './load.js';

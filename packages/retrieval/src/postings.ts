@@ -1,4 +1,4 @@
-import { PackedStrings, type TimeSlice } from '@recsys/artifacts';
+import { PackedStrings, sortInSteps, type TimeSlice } from '@recsys/artifacts';
 
 /** One word's postings in the live overlay: the rows it occurs in and the field weight there. */
 interface Growing {
@@ -138,7 +138,9 @@ export class Postings {
    * (yield) every few thousand steps.
    */
   private *install(building: Entries): Generator<void> {
-    const order = yield* sortInSteps(building.words);
+    // Word positions in UTF-8 byte (code point) order, compared in the packed bytes: no strings.
+    const table = building.words;
+    const order = yield* sortInSteps(table.length, (a, b) => table.compare(a, b));
     const words = order.length;
     const packed = new PackedStrings(true, words);
     const rank = new Int32Array(words); // word id -> sorted position
@@ -268,13 +270,19 @@ function* byWeight(
   to: number,
 ): Generator<void> {
   let ordered = true;
-  for (let j = from + 1; j < to && ordered; j++) ordered = weights[j - 1]! >= weights[j]!;
+  for (let j = from + 1; j < to && ordered; j++) {
+    ordered = weights[j - 1]! >= weights[j]!;
+    if (j % STEP === 0) yield;
+  }
   if (ordered) return;
   const r = rows.slice(from, to);
   const w = weights.slice(from, to);
   // A loop, not a Set over the slice: a genre word holds hundreds of thousands of entries.
   const distinct: number[] = [];
-  for (let j = 0; j < w.length; j++) if (!distinct.includes(w[j]!)) distinct.push(w[j]!);
+  for (let j = 0; j < w.length; j++) {
+    if (!distinct.includes(w[j]!)) distinct.push(w[j]!);
+    if (j % STEP === STEP - 1) yield;
+  }
   distinct.sort((a, b) => b - a);
   let k = from;
   for (const weight of distinct) {
@@ -285,45 +293,4 @@ function* byWeight(
       weights[k++] = weight;
     }
   }
-}
-
-/** Entries sorted by insertion in each run before the runs are merged. */
-const RUN = 32;
-
-/**
- * The positions of a packed table's strings in UTF-8 byte order (code point order), by a
- * bottom-up merge sort over positions that compares the packed bytes, so sorting a million
- * words makes no string at all; pauses (yield) every few hundred steps so the caller can yield
- * to the event loop.
- */
-function* sortInSteps(words: PackedStrings): Generator<void, Int32Array> {
-  const n = words.length;
-  let from = new Int32Array(n);
-  for (let i = 0; i < n; i++) from[i] = i;
-  for (let start = 0; start < n; start += RUN) {
-    const end = Math.min(start + RUN, n);
-    for (let i = start + 1; i < end; i++) {
-      const x = from[i]!;
-      let j = i - 1;
-      for (; j >= start && words.compare(from[j]!, x) > 0; j--) from[j + 1] = from[j]!;
-      from[j + 1] = x;
-    }
-    if ((start & 1023) === 0) yield;
-  }
-  let to = new Int32Array(n);
-  for (let width = RUN; width < n; width *= 2) {
-    for (let lo = 0; lo < n; lo += 2 * width) {
-      const mid = Math.min(lo + width, n);
-      const hi = Math.min(lo + 2 * width, n);
-      let a = lo;
-      let b = mid;
-      for (let k = lo; k < hi; k++) {
-        const takeA = b >= hi || (a < mid && words.compare(from[a]!, from[b]!) <= 0);
-        to[k] = takeA ? from[a++]! : from[b++]!;
-        if ((k & 1023) === 0) yield;
-      }
-    }
-    [from, to] = [to, from];
-  }
-  return from;
 }

@@ -1,6 +1,6 @@
-import { ItemCatalog } from '@recsys/artifacts';
+import { ItemCatalog, TimeSlice } from '@recsys/artifacts';
 import { describe, expect, it } from 'vitest';
-import { freshRows } from './retrieval-state.js';
+import { freshRows, freshRowsInSlices } from './retrieval-state.js';
 
 const item = (id: string, createdAt?: number) => ({
   id,
@@ -31,7 +31,7 @@ describe('freshRows', () => {
     expect(Array.from(freshRows(catalog).rows)).toEqual([3, 2, 1]);
   });
 
-  it('matches a comparator sort on many rows with repeated keys', () => {
+  it('matches a comparator sort on many rows with repeated keys, in slices too', async () => {
     const catalog = new ItemCatalog(
       Array.from({ length: 3_000 }, (_, i) => item(`i${i}`, ((i * 7919) % 101) * 1000)),
     );
@@ -39,5 +39,7 @@ describe('freshRows', () => {
       (a, b) => (catalog.createdAt(b) ?? 0) - (catalog.createdAt(a) ?? 0) || b - a,
     );
     expect(Array.from(freshRows(catalog).rows)).toEqual(expected);
+    const sliced = await freshRowsInSlices(catalog, undefined, new TimeSlice(0, 1));
+    expect(sliced).toEqual(freshRows(catalog));
   });
 });
