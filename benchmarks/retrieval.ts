@@ -128,7 +128,7 @@ async function indexFor(spec: Spec, items: Float32Array, ids: BigInt64Array) {
   const index = AnnIndex.create({ dim: DATASET.dim, factory: spec.factory, threads });
   const { loop } = await withLoopDelay(async () => {
     if (!index.isTrained) {
-      const sample = sampleRows(items, DATASET.dim, spec.trainRows, 17);
+      const sample = await sampleRows(items, DATASET.dim, spec.trainRows, 17);
       facts.trainSeconds = (await timed(() => index.train(sample))).seconds;
     }
     facts.addSeconds = (await timed(() => index.add(items, ids))).seconds;

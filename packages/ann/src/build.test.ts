@@ -45,12 +45,12 @@ describe('buildFromEmbeddings', () => {
     expect(recall).toBeLessThan(1);
   });
 
-  it('samples distinct rows, the same ones for the same seed', () => {
+  it('samples distinct rows, the same ones for the same seed', async () => {
     const rows = Float32Array.from({ length: 1000 }, (_, i) => i); // 1000 rows of dim 1
-    const a = sampleRows(rows, 1, 100, 3);
+    const a = await sampleRows(rows, 1, 100, 3);
     expect(new Set(a).size).toBe(100);
-    expect(sampleRows(rows, 1, 100, 3)).toEqual(a);
-    expect(sampleRows(rows, 1, 100, 4)).not.toEqual(a);
-    expect(sampleRows(rows, 1, 5000, 3)).toBe(rows);
+    expect(await sampleRows(rows, 1, 100, 3)).toEqual(a);
+    expect(await sampleRows(rows, 1, 100, 4)).not.toEqual(a);
+    expect(await sampleRows(rows, 1, 5000, 3)).toBe(rows);
   });
 });

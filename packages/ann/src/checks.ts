@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { AppError } from '@recsys/errors';
 
 function invalid(message: string): AppError {
@@ -25,9 +26,13 @@ export function checkIds(ids: unknown, rows?: number): BigInt64Array {
   if (rows !== undefined && ids.length !== rows) {
     throw invalid(`ids length ${ids.length} does not match ${rows} vectors`);
   }
-  for (const id of ids) {
-    // -1 marks an empty result slot in FAISS, so it cannot name an item.
-    if (id < 0n) throw invalid(`ids must be >= 0, got ${id}`);
+  // -1 marks an empty result slot in FAISS, so it cannot name an item. The sign is read from
+  // each id's high 32-bit word: reading the ids themselves makes a BigInt per element (a
+  // million of them is ~50 ms of allocation on the event loop).
+  const words = new Int32Array(ids.buffer, ids.byteOffset, ids.length * 2);
+  const high = endianness() === 'LE' ? 1 : 0;
+  for (let i = high; i < words.length; i += 2) {
+    if (words[i]! < 0) throw invalid(`ids must be >= 0, got ${ids[i >> 1]}`);
   }
   return ids;
 }

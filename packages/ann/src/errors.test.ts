@@ -40,6 +40,15 @@ describe('AnnIndex errors', () => {
     await expect(index.add(vectors, ids.subarray(1))).rejects.toEqual(
       appError('invalid_argument', /does not match 64 vectors/),
     );
+    const negative = BigInt64Array.from(ids, (id) => (id === 37n ? -(2n ** 40n) : id));
+    await expect(index.add(vectors, negative.subarray(1))).rejects.toEqual(
+      appError('invalid_argument', /does not match 64 vectors/),
+    );
+    await expect(index.add(vectors, negative)).rejects.toEqual(
+      appError('invalid_argument', /ids must be >= 0, got -1099511627776/),
+    );
+    const offset = BigInt64Array.from({ length: 65 }, (_, i) => (i === 0 ? -1n : BigInt(i)));
+    await expect(index.add(vectors, offset.subarray(1))).resolves.toBeUndefined();
     expect(() => AnnIndex.create({ dim: 0, factory: 'Flat' })).toThrow(AppError);
     expect(() => index.setNprobe(0)).toThrow(/nprobe must be an integer/);
   });
