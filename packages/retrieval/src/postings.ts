@@ -1,4 +1,4 @@
-import { PackedStrings, sortInSteps, type TimeSlice } from '@recsys/artifacts';
+import { PackedStrings, runSteps, sortInSteps, type TimeSlice } from '@recsys/artifacts';
 
 /** One word's postings in the live overlay: the rows it occurs in and the field weight there. */
 interface Growing {
@@ -113,10 +113,7 @@ export class Postings {
   freeze(): void {
     const building = this.building;
     if (building === undefined) return;
-    const steps = this.install(building);
-    while (steps.next().done !== true) {
-      // run to the end in one piece: small builds and tests
-    }
+    runSteps(this.install(building)); // in one piece: small builds and tests
   }
 
   /**
