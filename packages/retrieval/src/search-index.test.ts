@@ -107,16 +107,40 @@ describe('SearchIndex', () => {
     );
     const index = new SearchIndex(many);
     const whole = await Promise.all(
-      ['blue river', 'drama stone', 'river'].map((q) => index.search(q, 50, undefined, 1e9)),
+      ['blue river', 'drama stone', 'river'].map((q) =>
+        index.search(q, 50, undefined, { budgetMs: 1e9 }),
+      ),
     );
     let turns = 0;
     const ticker = setInterval(() => turns++, 0);
     const sliced = await Promise.all(
-      ['blue river', 'drama stone', 'river'].map((q) => index.search(q, 50, undefined, 0)),
+      ['blue river', 'drama stone', 'river'].map((q) =>
+        index.search(q, 50, undefined, { budgetMs: 0 }),
+      ),
     );
     clearInterval(ticker);
     expect(sliced).toEqual(whole);
     expect(turns).toBeGreaterThan(3); // the loop ran between the slices
     expect(rowsOf(sliced[1]!).slice(0, 3)).toEqual([1, 11, 21]); // both words: rows 1, 11, 21
+  });
+
+  it('stops a query whose signal aborts, and the next query still runs', async () => {
+    const many = new ItemCatalog(
+      Array.from({ length: 20_000 }, (_, i) => ({
+        id: `s${i}`,
+        title: 'long river',
+        categories: [],
+        tags: [],
+      })),
+    );
+    const index = new SearchIndex(many);
+    const cancelled = new AbortController();
+    const first = index.search('river', 50, undefined, { budgetMs: 0, signal: cancelled.signal });
+    const second = index.search('long', 3);
+    cancelled.abort();
+    await expect(first).rejects.toMatchObject({ name: 'AbortError' });
+    expect(rowsOf(await second)).toEqual([1, 2, 3]);
+    const late = index.search('river', 5, undefined, { signal: AbortSignal.abort() });
+    await expect(late).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -65,6 +65,6 @@ export const searchSource: CandidateSource = {
     const query = ctx.request.query?.trim() ?? '';
     if (query === '') throw new AppError('invalid_argument', 'query: the search surface needs q');
     const keep = (row: number) => !ctx.excluded(row) && ctx.state.items.isLive(row);
-    return ctx.state.search.search(query, count, keep);
+    return ctx.state.search.search(query, count, keep, { signal: ctx.signal });
   },
 };
