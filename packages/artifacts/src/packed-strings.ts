@@ -72,9 +72,13 @@ export class PackedStrings {
 
   /** The first position holding the string of UTF-8 bytes `source[start, end)`, or -1. */
   indexOfBytes(source: Uint8Array, start: number, end: number): number {
+    return this.find(hashBytes(source, start, end), source, start, end);
+  }
+
+  /** indexOfBytes with the bytes' hash already known. */
+  private find(hash: number, source: Uint8Array, start: number, end: number): number {
     const mask = this.slots.length - 1;
     if (mask < 0) return -1;
-    const hash = hashBytes(source, start, end);
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]!;
       if (entry === 0) return -1;
@@ -140,8 +144,8 @@ export class PackedStrings {
   private index(at: number): void {
     if (!this.indexed) return;
     if (this.count > this.slots.length * MAX_LOAD) this.rehash(this.slots.length * 2);
-    const start = this.starts[at]!;
-    if (this.indexOfBytes(this.bytes, start, this.ends[at]!) < 0) this.place(at);
+    const hash = this.hashes[at]!;
+    if (this.find(hash, this.bytes, this.starts[at]!, this.ends[at]!) < 0) this.place(at);
   }
 
   /** Room for `n` more bytes. */

@@ -31,4 +31,23 @@ describe('TimeSlice', () => {
     expect(ran).toBe(true);
     expect(slice.due()).toBe(false);
   });
+
+  it('runs a stepped computation to its value, yielding between slices, and stops on abort', async () => {
+    function* count(n: number): Generator<void, number> {
+      for (let i = 0; i < n; i++) yield;
+      return n;
+    }
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    expect(await new TimeSlice(0, 1).run(count(50))).toBe(50);
+    clearInterval(ticker);
+    expect(turns).toBeGreaterThan(0);
+    const stop = new AbortController();
+    const running = new TimeSlice(0, 1).run(count(1e6), stop.signal);
+    stop.abort();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(new TimeSlice().run(count(1), AbortSignal.abort())).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+  });
 });

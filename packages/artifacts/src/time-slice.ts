@@ -33,4 +33,20 @@ export class TimeSlice {
   async tick(): Promise<void> {
     if (this.due()) await this.yield();
   }
+
+  /**
+   * Runs a stepped computation (a generator that pauses with `yield`, e.g. sortInSteps) to its
+   * end, yielding to the event loop whenever the slice is spent. With a `signal`, it stops
+   * (throws the abort reason) before the first step or after a yield once the signal aborts.
+   */
+  async run<T>(steps: Generator<void, T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    let step = steps.next();
+    for (; step.done !== true; step = steps.next()) {
+      if (!this.due()) continue;
+      await this.yield();
+      signal?.throwIfAborted();
+    }
+    return step.value;
+  }
 }

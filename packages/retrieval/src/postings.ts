@@ -123,10 +123,7 @@ export class Postings {
   async freezeInSlices(slice: TimeSlice): Promise<void> {
     const building = this.building;
     if (building === undefined) return;
-    const steps = this.install(building);
-    for (let s = steps.next(); s.done !== true; s = steps.next()) {
-      if (slice.due()) await slice.yield();
-    }
+    await slice.run(this.install(building));
   }
 
   /**

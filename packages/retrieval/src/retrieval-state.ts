@@ -65,15 +65,12 @@ export function freshRows(items: ItemCatalog, year?: (row: number) => number): R
 }
 
 /** freshRows beside live traffic: a million rows' sort (~0.2-0.5 s) runs in slices. */
-export async function freshRowsInSlices(
+export function freshRowsInSlices(
   items: ItemCatalog,
   year?: (row: number) => number,
   slice = new TimeSlice(5, 1), // a step is ~1,000 placements: look at the clock each time
 ): Promise<RankedRows> {
-  const steps = freshSteps(items, year);
-  let step = steps.next();
-  for (; step.done !== true; step = steps.next()) if (slice.due()) await slice.yield();
-  return step.value;
+  return slice.run(freshSteps(items, year));
 }
 
 function* freshSteps(

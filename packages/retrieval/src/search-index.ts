@@ -134,18 +134,9 @@ export class SearchIndex {
     options: { signal?: AbortSignal; budgetMs?: number } = {},
   ): Promise<SearchHit[]> {
     const { signal, budgetMs = SLICE_MS } = options;
-    const run = this.queue.then(async () => {
-      signal?.throwIfAborted();
-      const slice = new TimeSlice(budgetMs, 1);
-      const steps = this.steps(query, limit, keep);
-      let step = steps.next();
-      for (; step.done !== true; step = steps.next()) {
-        if (!slice.due()) continue;
-        await slice.yield();
-        signal?.throwIfAborted();
-      }
-      return step.value;
-    });
+    const run = this.queue.then(() =>
+      new TimeSlice(budgetMs, 1).run(this.steps(query, limit, keep), signal),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
