@@ -75,6 +75,7 @@ const rankingAt = (addr: string) => {
   return c;
 };
 const oneHot = (i: number) => Float32Array.from({ length: 4 }, (_, d) => (d === i ? 1 : 0));
+const raw = (bytes: Buffer) => bytes;
 // Nothing listens on port 1: connection refused.
 const NOWHERE = '127.0.0.1:1';
 
@@ -160,6 +161,35 @@ describe('gRPC clients', () => {
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'internal' });
     expect((err as Error).message).toMatch(/candidates\.0\.itemId/);
+  });
+
+  it('rejects bytes that do not decode as the response', async () => {
+    // Same method path, but the server writes a truncated varint instead of a GenerateResponse.
+    const garbage = await startGrpcServer({
+      port: 0,
+      host: '127.0.0.1',
+      services: [
+        {
+          definition: {
+            generate: { ...candidates.CandidateServiceService.generate, responseSerialize: raw },
+          },
+          implementation: {
+            generate: (_call: unknown, cb: (err: null, res: Buffer) => void) =>
+              cb(null, Buffer.from([0x0a, 0xff, 0xff])),
+          },
+        },
+      ],
+    });
+    try {
+      const err = await candidatesAt(`127.0.0.1:${garbage.port}`)
+        .generate(request('u1'), { deadlineMs: 2000 })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ code: 'internal' });
+      expect((err as Error).message).toMatch(/^candidates: undecodable response/);
+    } finally {
+      await garbage.shutdown(100);
+    }
   });
 
   it('calls Rank and returns one score per item', async () => {
