@@ -2,6 +2,7 @@ import { itemTitles, itemVectors, loadArtifacts, VersionWatcher } from '@recsys/
 import type { Artifacts } from '@recsys/artifacts';
 import { loadConfig } from '@recsys/config';
 import { KafkaBus } from '@recsys/kafka';
+import { setFlagsFromString } from 'node:v8';
 import { Counter } from 'prom-client';
 import { buildApp } from './app.js';
 import { feedSettings, GatewayConfig } from './config.js';
@@ -14,6 +15,14 @@ import { profileStore } from './profile-stores.js';
 // clients and stores instead. Item embeddings and titles come from
 // ARTIFACTS_DIR when set (else MMR reports diversity_unavailable and reasons
 // name items by id).
+
+// V8 may decide, from the scavenges of the first seconds, to allocate the candidate decoder's
+// objects straight in the old generation; from then on each candidate list's young strings and
+// arrays survive two scavenges, ~3.5 MB per scavenge at 50 req/s, and scavenges pass 10 ms.
+// It did in 4 of 18 runs, and in none of 16 with this flag
+// (benchmarks/results/e2e-ml-latest-small-grpc-bytes.md).
+setFlagsFromString('--no-allocation-site-pretenuring');
+
 const config = loadConfig(GatewayConfig);
 const items =
   config.ARTIFACTS_DIR === undefined
