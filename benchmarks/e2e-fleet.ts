@@ -3,13 +3,19 @@
  * `make up` and tests/e2e run it, on free ports) or the all-in-one process, each with its
  * /metrics URL and PID so the benchmark can read event-loop delay and CPU per process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  FLEET,
+  fleetPorts,
+  SERVING_DEFAULTS,
+  spawnLogged,
+  stopped,
+  waitReady,
+} from '@recsys/fleet';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
-export const FLEET = ['stream-processor', 'candidates', 'ranking', 'gateway'] as const;
 
 export interface Proc {
   name: string;
@@ -39,98 +45,36 @@ export interface DeployOptions {
   nodeArgs?: readonly string[];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function ready(url: string, child: ChildProcess, name: string, log: string) {
-  const deadline = Date.now() + 600_000; // a 1 M-item version builds its IVF index at load
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${name} exited (${child.exitCode}):\n${readFileSync(log, 'utf8')}`);
-    }
-    const status = await fetch(url).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`${name} not ready at ${url}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-function stopped(child: ChildProcess, ms: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
+// A 1 M-item version builds its IVF index at load.
+const READY_TIMEOUT_MS = 600_000;
 
 export async function deploy(options: DeployOptions): Promise<Deployment> {
   mkdirSync(options.logDir, { recursive: true });
-  const [candidates, candidatesHealth, ranking, rankingHealth, processorHealth, gateway] =
-    await Promise.all(Array.from({ length: 6 }, freePort));
+  const ports = await fleetPorts();
   const common: Record<string, string> = {
     ARTIFACTS_DIR: options.artifacts,
     REDIS_URL: options.redisUrl,
     REDIS_KEY_PREFIX: options.prefix,
     KAFKA_BROKERS: options.kafkaBrokers,
-    ARTIFACTS_POLL_MS: '0',
-    DRAIN_DELAY_MS: '0',
-    PROGRESS_LOG_MS: '0',
-    LOG_LEVEL: 'warn',
+    ...SERVING_DEFAULTS,
     ...options.env,
   };
-  const gatewayUrl = `http://127.0.0.1:${gateway}`;
   const specs =
     options.mode === 'all-in-one'
       ? [
           {
             name: 'all-in-one',
             entry: 'services/gateway/dist/all-in-one.js',
-            env: { PORT: `${gateway}`, HOST: '127.0.0.1' },
-            metrics: `${gatewayUrl}/metrics`,
-            ready: `${gatewayUrl}/readyz`,
+            env: { PORT: ports.env.gateway.PORT, HOST: '127.0.0.1' },
+            ready: ports.ready.gateway,
           },
         ]
-      : FLEET.map((name) => {
-          const health = {
-            candidates: candidatesHealth,
-            ranking: rankingHealth,
-            'stream-processor': processorHealth,
-            gateway,
-          }[name];
-          const env: Record<string, string> = {
-            candidates: { PORT: `${candidates}`, METRICS_PORT: `${candidatesHealth}` },
-            ranking: { PORT: `${ranking}`, METRICS_PORT: `${rankingHealth}` },
-            'stream-processor': { METRICS_PORT: `${processorHealth}` },
-            gateway: {
-              PORT: `${gateway}`,
-              HOST: '127.0.0.1',
-              CANDIDATES_ADDR: `127.0.0.1:${candidates}`,
-              RANKING_ADDR: `127.0.0.1:${ranking}`,
-            },
-          }[name];
-          return {
-            name,
-            entry: `services/${name}/dist/main.js`,
-            env,
-            metrics: `http://127.0.0.1:${health}/metrics`,
-            ready: `http://127.0.0.1:${health}/readyz`,
-          };
-        });
+      : FLEET.map((name) => ({
+          name,
+          entry: `services/${name}/dist/main.js`,
+          env: ports.env[name],
+          ready: ports.ready[name],
+        }));
   const children: ChildProcess[] = [];
   const close = async () => {
     await Promise.all(children.map((child) => stopped(child, 20_000)));
@@ -140,22 +84,22 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
     // Side by side, as `make up` starts them; the gateway's readiness follows the stages'.
     const started = specs.map((spec) => {
       const log = join(options.logDir, `${spec.name}.log`);
-      const fd = openSync(log, 'a');
-      const child = spawn('node', [...(options.nodeArgs ?? []), join(ROOT, spec.entry)], {
+      const child = spawnLogged({
+        entry: join(ROOT, spec.entry),
         cwd: ROOT,
         env: { ...process.env, ...common, ...spec.env },
-        stdio: ['ignore', fd, fd],
+        log,
+        nodeArgs: options.nodeArgs,
       });
-      closeSync(fd);
       children.push(child);
       return { spec, child, log, t0: performance.now() };
     });
     for (const { spec, child, log, t0 } of started) {
-      await ready(spec.ready, child, spec.name, log);
+      await waitReady(spec.ready, child, { name: spec.name, log, timeoutMs: READY_TIMEOUT_MS });
       procs.push({
         name: spec.name,
         pid: child.pid ?? 0,
-        metricsUrl: spec.metrics,
+        metricsUrl: spec.ready.replace(/\/readyz$/, '/metrics'),
         readyMs: Math.round(performance.now() - t0),
       });
     }
@@ -163,5 +107,5 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
     await close();
     throw err;
   }
-  return { url: gatewayUrl, procs, close };
+  return { url: ports.url, procs, close };
 }
