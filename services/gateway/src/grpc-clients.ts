@@ -47,8 +47,8 @@ const raw = (bytes: Buffer): Buffer => bytes;
  * decoded after the call's promise has settled. Decoded inside grpc-js (or in its callback),
  * every candidate list under load, a thousand objects, survived two scavenges and was promoted
  * to the old generation (though a heap snapshot finds none of them reachable), and the
- * gateway's scavenges were its longest event-loop blocks. Decoded here, and with pretenuring
- * off (main.ts), a tenth of that is (benchmarks/results/e2e-ml-latest-small-grpc-bytes.md).
+ * gateway's scavenges were its longest event-loop blocks. Decoded here, with pretenuring off
+ * (main.ts), a tenth as much is promoted (benchmarks/results/e2e-ml-latest-small-grpc-bytes.md).
  */
 async function callUnary<Req, Res>(
   client: Client,
