@@ -58,7 +58,7 @@ describe('ranking service on tiny trained artifacts', () => {
   it('is ready once the model is loaded, and reports the served version', async () => {
     expect((await fetch(service.metricsUrl('/readyz'))).status).toBe(200);
     const metrics = await (await fetch(service.metricsUrl('/metrics'))).text();
-    expect(metrics).toContain(`recsys_ranking_served_version{version="${reference.version}"`);
+    expect(metrics).toContain(`recsys_artifacts_version_info{version="${reference.version}"`);
   });
 
   it("builds training's dense matrix from the artifacts", async () => {

@@ -46,13 +46,11 @@ export async function buildCandidates(
   const metrics = deps.metrics ?? createCandidatesMetrics();
   const onEvent = (event: WatchEvent) => {
     if (event.kind === 'loaded') {
-      metrics.versionLoads.inc({ outcome: 'ok' });
-      metrics.servedVersion.reset();
-      metrics.servedVersion.set({ version: event.version }, 1);
+      metrics.versions.loaded(event.version);
       deps.log.info('artifacts loaded', { ...event, ms: Math.round(event.ms) });
       return;
     }
-    if (event.kind === 'load_failed') metrics.versionLoads.inc({ outcome: 'failed' });
+    if (event.kind === 'load_failed') metrics.versions.failed();
     deps.log.error(`artifacts ${event.kind.replace('_', ' ')}; still serving the previous one`, {
       ...event,
     });

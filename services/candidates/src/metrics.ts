@@ -1,6 +1,11 @@
 import type { RetrieverHooks } from '@recsys/retrieval';
-import { createMetrics, type ServiceMetrics } from '@recsys/telemetry';
-import { Counter, Gauge } from 'prom-client';
+import {
+  createMetrics,
+  createVersionMetrics,
+  type ServiceMetrics,
+  type VersionMetrics,
+} from '@recsys/telemetry';
+import { Counter } from 'prom-client';
 
 export interface CandidatesMetrics extends ServiceMetrics {
   /** Candidates each source contributed, before de-duplication. */
@@ -9,10 +14,8 @@ export interface CandidatesMetrics extends ServiceMetrics {
   sourceRuns: Counter<'source' | 'outcome'>;
   /** Fallbacks named in responses. */
   degraded: Counter<'reason'>;
-  /** Artifacts versions loaded or rejected. */
-  versionLoads: Counter<'outcome'>;
-  /** 1 for the version being served, by version label. */
-  servedVersion: Gauge<'version'>;
+  /** The artifacts version served, and loads by outcome. */
+  versions: VersionMetrics;
 }
 
 /** The service registry: the shared latency histograms plus candidate-generation counters. */
@@ -39,18 +42,7 @@ export function createCandidatesMetrics(): CandidatesMetrics {
       labelNames: ['reason'] as const,
       registers,
     }),
-    versionLoads: new Counter({
-      name: 'recsys_artifacts_loads_total',
-      help: 'Artifacts versions loaded (ok) or rejected (failed)',
-      labelNames: ['outcome'] as const,
-      registers,
-    }),
-    servedVersion: new Gauge({
-      name: 'recsys_artifacts_version_info',
-      help: 'The artifacts version being served (value 1)',
-      labelNames: ['version'] as const,
-      registers,
-    }),
+    versions: createVersionMetrics(base.registry),
   };
 }
 

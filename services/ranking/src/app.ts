@@ -103,16 +103,14 @@ export function build(config: Config, deps: Deps): RankingApp {
       // Catch the new version up on what arrived while it loaded.
       const live = watcher?.live.peek();
       if (catalog && live) void catalog.sync(live).catch(() => undefined);
-      metrics.versionLoads.inc({ outcome: 'ok' });
-      metrics.servedVersion.reset();
-      metrics.servedVersion.set({ version: event.version }, 1);
+      metrics.versions.loaded(event.version);
       log.info('artifacts version loaded', {
         version: event.version,
         dir: event.dir,
         ms: event.ms,
       });
     } else if (event.kind === 'load_failed') {
-      metrics.versionLoads.inc({ outcome: 'failed' });
+      metrics.versions.failed();
       log.error('artifacts version rejected; still serving the previous one', { ...event });
     } else log.warn('closing a retired version failed', { ...event });
   };

@@ -1,4 +1,9 @@
-import { createMetrics, type ServiceMetrics } from '@recsys/telemetry';
+import {
+  createMetrics,
+  createVersionMetrics,
+  type ServiceMetrics,
+  type VersionMetrics,
+} from '@recsys/telemetry';
 import type { PoolStats } from '@recsys/onnx-runner';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
@@ -9,10 +14,8 @@ export interface RankingMetrics extends ServiceMetrics {
   degraded: Counter<'reason'>;
   /** Requested items unknown to the served version (scored as the out-of-vocabulary row). */
   unknownItems: Counter;
-  /** Artifacts versions loaded or rejected. */
-  versionLoads: Counter<'outcome'>;
-  /** 1 for the version being served. */
-  servedVersion: Gauge<'version'>;
+  /** The artifacts version served, and loads by outcome. */
+  versions: VersionMetrics;
   /** Calls waiting for and running in the ranker's ONNX workers, read at scrape time. */
   modelQueue: Gauge<'state'>;
 }
@@ -40,18 +43,7 @@ export function createRankingMetrics(poolStats: () => PoolStats | undefined): Ra
       help: 'Requested items unknown to the served artifacts version',
       registers,
     }),
-    versionLoads: new Counter({
-      name: 'recsys_ranking_version_loads_total',
-      help: 'Artifacts versions loaded (ok) or rejected (failed)',
-      labelNames: ['outcome'] as const,
-      registers,
-    }),
-    servedVersion: new Gauge({
-      name: 'recsys_ranking_served_version',
-      help: 'The artifacts version being served (value 1)',
-      labelNames: ['version'] as const,
-      registers,
-    }),
+    versions: createVersionMetrics(base.registry),
     modelQueue: new Gauge({
       name: 'recsys_ranking_model_calls',
       help: 'Ranker model calls queued and in flight in the ONNX workers',
