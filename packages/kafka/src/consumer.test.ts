@@ -21,6 +21,15 @@ const publish = (bus: MemoryBus, values: (Uint8Array | string)[]) =>
     values.map((v, i) => ({ key: `k${i % 3}`, value: typeof v === 'string' ? Buffer.from(v) : v })),
   );
 
+/** The options every test shares: group g on `events`, dead letters to `events.dlq`. */
+const userEvents = (bus: MemoryBus) => ({
+  bus,
+  groupId: 'g',
+  topic: 'events',
+  dlqTopic: 'events.dlq',
+  decode: decodeUserEvent,
+});
+
 async function until(check: () => boolean): Promise<void> {
   const deadline = Date.now() + 2_000;
   while (!check()) {
@@ -34,11 +43,7 @@ describe('runConsumer', () => {
     const bus = new MemoryBus({ defaultPartitions: 2 });
     const handled: string[] = [];
     const consumer = await runConsumer({
-      bus,
-      groupId: 'g',
-      topic: 'events',
-      dlqTopic: 'events.dlq',
-      decode: decodeUserEvent,
+      ...userEvents(bus),
       handleBatch: (values) => {
         handled.push(...values.map((v) => v.eventId));
         return Promise.resolve();
@@ -61,11 +66,7 @@ describe('runConsumer', () => {
     let failures = 2;
     const errors: unknown[] = [];
     const consumer = await runConsumer({
-      bus,
-      groupId: 'g',
-      topic: 'events',
-      dlqTopic: 'events.dlq',
-      decode: decodeUserEvent,
+      ...userEvents(bus),
       handleBatch: (values) => {
         if (failures-- > 0) return Promise.reject(new Error('store unavailable'));
         values.forEach((v) => applied.add(v.eventId));
@@ -88,11 +89,7 @@ describe('runConsumer', () => {
     const seen: string[] = [];
     const start = () =>
       runConsumer({
-        bus,
-        groupId: 'g',
-        topic: 'events',
-        dlqTopic: 'events.dlq',
-        decode: decodeUserEvent,
+        ...userEvents(bus),
         handleBatch: (values) => {
           seen.push(...values.map((v) => v.eventId));
           return Promise.resolve();
@@ -114,11 +111,7 @@ describe('runConsumer', () => {
     const slices: string[][] = [];
     const beatsBefore: number[] = [];
     const consumer = await runConsumer({
-      bus,
-      groupId: 'g',
-      topic: 'events',
-      dlqTopic: 'events.dlq',
-      decode: decodeUserEvent,
+      ...userEvents(bus),
       chunkSize: 2,
       handleBatch: (values) => {
         slices.push(values.map((v) => v.eventId));
@@ -138,14 +131,7 @@ describe('runConsumer', () => {
   });
 
   it('refuses a chunk size that is not a positive integer', async () => {
-    const options = {
-      bus: new MemoryBus(),
-      groupId: 'g',
-      topic: 'events',
-      dlqTopic: 'events.dlq',
-      decode: decodeUserEvent,
-      handleBatch: () => Promise.resolve(),
-    };
+    const options = { ...userEvents(new MemoryBus()), handleBatch: () => Promise.resolve() };
     for (const chunkSize of [0, 1.5])
       await expect(runConsumer({ ...options, chunkSize })).rejects.toThrow(/chunkSize/);
   });
