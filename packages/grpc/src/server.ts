@@ -4,6 +4,7 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { UndecodableRequest } from './unary.js';
 
 export interface GrpcService {
   definition: ServiceDefinition;
@@ -30,7 +31,7 @@ export async function startGrpcServer(options: {
     'grpc.max_connection_age_grace_ms': 30_000,
   });
   for (const service of options.services)
-    server.addService(service.definition, service.implementation);
+    server.addService(tolerantDecoding(service.definition), service.implementation);
   const address = `${options.host ?? '0.0.0.0'}:${options.port}`;
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) =>
@@ -51,4 +52,20 @@ export async function startGrpcServer(options: {
         });
       }),
   };
+}
+
+/** The definition with request decoders that hand over an UndecodableRequest instead of throwing. */
+function tolerantDecoding(definition: ServiceDefinition): ServiceDefinition {
+  const methods = Object.entries(definition).map(([name, method]) => {
+    const decode = method.requestDeserialize;
+    const requestDeserialize = (bytes: Buffer): unknown => {
+      try {
+        return decode(bytes);
+      } catch (err) {
+        return new UndecodableRequest(err instanceof Error ? err.message : String(err));
+      }
+    };
+    return [name, { ...method, requestDeserialize }];
+  });
+  return Object.fromEntries(methods) as ServiceDefinition;
 }

@@ -1,4 +1,4 @@
-import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { Client, Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { ranking } from '@recsys/contracts';
 import { AppError } from '@recsys/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,28 @@ describe('unary edge', () => {
     )) as ServiceError;
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(err.details).toMatch(/^itemIds:/);
+  });
+
+  it('answers INVALID_ARGUMENT to bytes that are not the request message, and goes on serving', async () => {
+    const raw = new Client(`127.0.0.1:${server.port}`, credentials.createInsecure());
+    const bytes = (b: Buffer) => b;
+    // A varint field whose value never ends: no RankRequest decodes from it.
+    const garbage = Buffer.from([
+      0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    ]);
+    const err = await new Promise<ServiceError | null>((resolve) =>
+      raw.makeUnaryRequest(
+        '/recsys.ranking.v1.RankingService/Rank',
+        bytes,
+        bytes,
+        garbage,
+        resolve,
+      ),
+    );
+    raw.close();
+    expect(err?.code).toBe(status.INVALID_ARGUMENT);
+    expect(err?.details).toMatch(/^request: not a valid protobuf message \(.+\)$/);
+    await expect(rank({ userId: 'u1', itemIds: ['a'] })).resolves.toMatchObject({ scores: [0] });
   });
 
   it("passes the caller's deadline to the handler", async () => {

@@ -3,6 +3,15 @@ import { AppError, publicMessage, toAppError } from '@recsys/errors';
 import type { z } from 'zod';
 
 /**
+ * A request whose bytes did not decode as the method's message. startGrpcServer's decoders
+ * hand one over instead of throwing (grpc-js would answer INTERNAL), so that unary() can
+ * answer INVALID_ARGUMENT: such bytes are the caller's mistake.
+ */
+export class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+
+/**
  * The gRPC edge of a service: validates the decoded request with zod, runs
  * the domain function, and maps every failure to a gRPC status. Validation
  * failures name the field and become INVALID_ARGUMENT; unknown errors become
@@ -14,7 +23,13 @@ export function unary<Req, Res, S extends z.ZodType>(
   onError: (err: AppError) => void = () => {},
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const parsed = schema.safeParse(call.request);
+    const request: unknown = call.request;
+    if (request instanceof UndecodableRequest) {
+      const reason = `request: not a valid protobuf message (${request.reason})`;
+      callback(toServiceError(new AppError('invalid_argument', reason)));
+      return;
+    }
+    const parsed = schema.safeParse(request);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.join('.') || 'request';
