@@ -3,7 +3,7 @@
  * live sessions for every user, prepared requests, and a parity check at that size.
  */
 import type { common } from '@recsys/contracts';
-import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import type { SessionStore } from '@recsys/feature-store';
 import { Ranker, type RankerSource, type RankRequest } from '@recsys/ranker';
 import type { Reference } from '@recsys/ranker/testing';
@@ -33,17 +33,15 @@ export async function seedSessions(store: SessionStore, ref: Reference): Promise
   const items = ref.doc.counts.length - 1;
   const now = Date.now();
   await store.applyUserEvents(
-    Array.from({ length: users * 5 }, (_, i) => ({
-      eventId: `bench-${now}-${i}`,
-      userId: ref.userId(i % users),
-      itemId: ref.itemId(1 + ((i * 7919) % items)),
-      type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-      timestamp: now - 60_000 + i,
-      surface: 'home',
-      position: 0,
-      watchSeconds: 0,
-      device: 'mobile',
-    })),
+    Array.from({ length: users * 5 }, (_, i) =>
+      userEvent({
+        eventId: `bench-${now}-${i}`,
+        userId: ref.userId(i % users),
+        itemId: ref.itemId(1 + ((i * 7919) % items)),
+        timestamp: now - 60_000 + i,
+        device: 'mobile',
+      }),
+    ),
   );
 }
 

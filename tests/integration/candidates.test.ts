@@ -9,7 +9,8 @@ import { loadArtifacts, type Artifacts } from '@recsys/artifacts';
 import { tinyArtifacts } from '@recsys/artifacts/testing';
 import { CandidatesConfig, buildCandidates, type CandidatesApp } from '@recsys/candidates';
 import { loadConfig } from '@recsys/config';
-import { candidates, common, events } from '@recsys/contracts';
+import { candidates, common } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { RedisSessionStore } from '@recsys/feature-store';
 import { startGrpcServer, type RunningGrpcServer } from '@recsys/grpc';
 import { Redis } from 'ioredis';
@@ -144,17 +145,12 @@ describe('candidates service on the tiny trained artifacts and a real Redis', ()
     const user = uniqueName('clicker');
     const clicked = artifacts.items.idOf(artifacts.popularity.get({ kind: 'global' })!.rows[0]!)!;
     await store.applyUserEvents([
-      {
+      userEvent({
         eventId: uniqueName('e'),
         userId: user,
         itemId: clicked,
-        type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-        timestamp: Date.now(),
-        surface: 'home',
-        position: 0,
-        watchSeconds: 0,
         device: 'mobile',
-      },
+      }),
     ]);
     const res = await generate({ userId: user });
     expect(ids(res)).not.toContain(clicked);

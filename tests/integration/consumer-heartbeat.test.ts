@@ -1,4 +1,5 @@
 import { decodeUserEvent, encodeUserEvent, events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { KafkaBus, runConsumer } from '@recsys/kafka';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,17 +34,13 @@ afterAll(async () => {
   await admin?.disconnect();
 });
 
-const event = (n: number): events.UserEvent => ({
-  eventId: `e-${n}`,
-  userId: 'u-1',
-  itemId: `i-${n}`,
-  type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-  timestamp: 1_764_000_000_000 + n,
-  surface: 'home',
-  position: 0,
-  watchSeconds: 0,
-  device: '',
-});
+const event = (n: number): events.UserEvent =>
+  userEvent({
+    eventId: `e-${n}`,
+    userId: 'u-1',
+    itemId: `i-${n}`,
+    timestamp: 1_764_000_000_000 + n,
+  });
 
 /** Handles one slow batch of EVENTS once; returns how often each event was handled. */
 async function slowBatch(chunkSize: number): Promise<Map<string, number>> {

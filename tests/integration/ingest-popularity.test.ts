@@ -1,5 +1,6 @@
 import { loadConfig } from '@recsys/config';
 import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { RedisPopularityStore, RedisSessionStore, POPULARITY_WEIGHTS } from '@recsys/feature-store';
 import { describePopularityStore } from '@recsys/feature-store/testing';
 import { KafkaBus } from '@recsys/kafka';
@@ -47,17 +48,12 @@ describePopularityStore(
   (options) => new RedisPopularityStore({ redis, keyPrefix: `${base}:${++cases}:`, ...options }),
 );
 
-const click = (eventId: string, itemId: string): events.UserEvent => ({
-  eventId,
-  userId: 'pop-user',
-  itemId,
-  type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-  timestamp: Date.now(),
-  surface: 'home',
-  position: 0,
-  watchSeconds: 0,
-  device: '',
-});
+const click = (eventId: string, itemId: string): events.UserEvent =>
+  userEvent({
+    eventId,
+    userId: 'pop-user',
+    itemId,
+  });
 
 describe('RedisPopularityStore on a real Redis', () => {
   it('keeps every key it writes in one hash slot, with a TTL', async () => {

@@ -1,4 +1,5 @@
 import { encodeUserEvent, events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import type { BusMessage } from '@recsys/kafka';
 
 const TYPES = [
@@ -38,17 +39,17 @@ export function makePlan(n: number, users: number, chunk: number): Plan {
     return seed % k;
   };
   const userIds = Array.from({ length: users }, (_, u) => `user-${u}`);
-  const all: events.UserEvent[] = Array.from({ length: n }, (_, i) => ({
-    eventId: `evt-${i}`,
-    userId: userIds[rand(users)]!,
-    itemId: `item-${rand(300)}`,
-    type: TYPES[rand(TYPES.length)]!,
-    timestamp: 1_764_000_000_000 + i * 1_000,
-    surface: 'home',
-    position: rand(20),
-    watchSeconds: 0,
-    device: 'it',
-  }));
+  const all: events.UserEvent[] = Array.from({ length: n }, (_, i) =>
+    userEvent({
+      eventId: `evt-${i}`,
+      userId: userIds[rand(users)]!,
+      itemId: `item-${rand(300)}`,
+      type: TYPES[rand(TYPES.length)]!,
+      timestamp: 1_764_000_000_000 + i * 1_000,
+      position: rand(20),
+      device: 'it',
+    }),
+  );
   const message = (e: events.UserEvent): BusMessage => ({
     key: e.userId,
     value: encodeUserEvent(e),

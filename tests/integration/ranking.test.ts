@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tinyArtifacts } from '@recsys/artifacts/testing';
-import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { RedisSessionStore, type SessionStore } from '@recsys/feature-store';
 import { ModelPool } from '@recsys/onnx-runner';
 import {
@@ -113,17 +113,17 @@ describe('ranking service on tiny trained artifacts', () => {
     const store = new RedisSessionStore({ redis, keyPrefix: prefix });
     const now = Date.now();
     await store.applyUserEvents(
-      r.item_ids.slice(1, 4).map((itemId, i) => ({
-        eventId: `${prefix}click-${i}`,
-        userId: r.user_id,
-        itemId,
-        type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-        timestamp: now - 60_000 + i * 1_000,
-        surface: r.surface,
-        position: i,
-        watchSeconds: 0,
-        device: r.device,
-      })),
+      r.item_ids.slice(1, 4).map((itemId, i) =>
+        userEvent({
+          eventId: `${prefix}click-${i}`,
+          userId: r.user_id,
+          itemId,
+          timestamp: now - 60_000 + i * 1_000,
+          surface: r.surface,
+          position: i,
+          device: r.device,
+        }),
+      ),
     );
     const res = await service.rank(wireRequest(r));
     expect(res.degraded).toEqual([]);

@@ -1,4 +1,5 @@
 import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { RedisSessionStore } from '@recsys/feature-store';
 import { describeSessionStore } from '@recsys/feature-store/testing';
 import type { Redis } from 'ioredis';
@@ -24,17 +25,12 @@ describeSessionStore(
 );
 
 describe('RedisSessionStore on a real Redis', () => {
-  const event = (eventId: string): events.UserEvent => ({
-    eventId,
-    userId: 'ttl-user',
-    itemId: 'i1',
-    type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-    timestamp: Date.now(),
-    surface: 'home',
-    position: 0,
-    watchSeconds: 0,
-    device: '',
-  });
+  const event = (eventId: string): events.UserEvent =>
+    userEvent({
+      eventId,
+      userId: 'ttl-user',
+      itemId: 'i1',
+    });
 
   it('puts a TTL on every key it writes', async () => {
     const store = new RedisSessionStore({

@@ -1,21 +1,18 @@
 import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { describe, expect, it } from 'vitest';
 import { MemoryPopularityStore } from './memory-popularity-store.js';
 import { describePopularityStore } from './testing/index.js';
 
 describePopularityStore('in-memory', (options) => new MemoryPopularityStore(options));
 
-const click = (eventId: string, itemId: string, timestamp: number): events.UserEvent => ({
-  eventId,
-  userId: 'u1',
-  itemId,
-  type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-  timestamp,
-  surface: 'home',
-  position: 0,
-  watchSeconds: 0,
-  device: '',
-});
+const click = (eventId: string, itemId: string, timestamp: number): events.UserEvent =>
+  userEvent({
+    eventId,
+    userId: 'u1',
+    itemId,
+    timestamp,
+  });
 
 describe('MemoryPopularityStore TTLs', () => {
   it('expires an idle scope after its TTL and an event id after the dedup TTL', async () => {

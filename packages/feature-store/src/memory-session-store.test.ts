@@ -1,21 +1,18 @@
 import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { describe, expect, it } from 'vitest';
 import { MemorySessionStore } from './memory-session-store.js';
 import { describeSessionStore } from './testing/index.js';
 
 describeSessionStore('in-memory', (options) => new MemorySessionStore(options));
 
-const click = (eventId: string, timestamp: number): events.UserEvent => ({
-  eventId,
-  userId: 'u1',
-  itemId: 'i1',
-  type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-  timestamp,
-  surface: 'home',
-  position: 0,
-  watchSeconds: 0,
-  device: '',
-});
+const click = (eventId: string, timestamp: number): events.UserEvent =>
+  userEvent({
+    eventId,
+    userId: 'u1',
+    itemId: 'i1',
+    timestamp,
+  });
 
 describe('MemorySessionStore TTLs', () => {
   it('forgets a user after the state TTL and an event id after the dedup TTL', async () => {

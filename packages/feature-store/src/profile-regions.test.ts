@@ -1,4 +1,4 @@
-import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { AppError } from '@recsys/errors';
 import { describe, expect, it } from 'vitest';
 import { MemoryPopularityStore } from './memory-popularity-store.js';
@@ -27,17 +27,12 @@ describe('profileRegions', () => {
     const profiles = new MemoryProfileStore();
     await profiles.put('u1', { categories: [], region: 'eu', updatedAt: 1 });
     const store = new MemoryPopularityStore({ userRegions: profileRegions(profiles) });
-    const click = (userId: string, itemId: string) => ({
-      eventId: `${userId}-${itemId}`,
-      userId,
-      itemId,
-      type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-      timestamp: Date.now(),
-      surface: 'home',
-      position: 0,
-      watchSeconds: 0,
-      device: '',
-    });
+    const click = (userId: string, itemId: string) =>
+      userEvent({
+        eventId: `${userId}-${itemId}`,
+        userId,
+        itemId,
+      });
     await store.applyUserEvents([click('u1', 'a'), click('u2', 'b')]);
     const eu = await store.getPopular({ region: 'eu', limit: 10 });
     expect(eu.map((p) => p.itemId)).toEqual(['a']);

@@ -1,20 +1,17 @@
 import { decodeUserEvent, encodeUserEvent, events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { describe, expect, it } from 'vitest';
 import type { SubscribeOptions, Subscription } from './bus.js';
 import { runConsumer } from './consumer.js';
 import { MemoryBus } from './memory-bus.js';
 
-const event = (n: number): events.UserEvent => ({
-  eventId: `e-${n}`,
-  userId: `u-${n % 3}`,
-  itemId: `i-${n}`,
-  type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-  timestamp: 1_764_000_000_000 + n,
-  surface: 'home',
-  position: 0,
-  watchSeconds: 0,
-  device: '',
-});
+const event = (n: number): events.UserEvent =>
+  userEvent({
+    eventId: `e-${n}`,
+    userId: `u-${n % 3}`,
+    itemId: `i-${n}`,
+    timestamp: 1_764_000_000_000 + n,
+  });
 const publish = (bus: MemoryBus, values: (Uint8Array | string)[]) =>
   bus.publish(
     'events',

@@ -1,19 +1,17 @@
 import { decodeUserEvent, encodeUserEvent, events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { describe, expect, it } from 'vitest';
 import type { BusBatch } from './bus.js';
 import { deadLetterMessage, routeBatch } from './dead-letter.js';
 
-const valid: events.UserEvent = {
+const valid: events.UserEvent = userEvent({
   eventId: 'e-1',
   userId: 'u-1',
   itemId: 'i-1',
-  type: events.UserEventType.USER_EVENT_TYPE_CLICK,
   timestamp: 1_764_000_000_000,
-  surface: 'home',
   position: 1,
-  watchSeconds: 0,
   device: 'web',
-};
+});
 const garbage = Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]);
 const badId = Buffer.from(encodeUserEvent({ ...valid, eventId: 'e-2', userId: 'has space' }));
 

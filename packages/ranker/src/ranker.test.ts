@@ -1,4 +1,4 @@
-import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { AppError } from '@recsys/errors';
 import { MemorySessionStore, type SessionStore } from '@recsys/feature-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,17 +71,15 @@ describe('Ranker', () => {
       const empty = await ranker.rank(request());
       const now = Date.now();
       await sessions.applyUserEvents(
-        ['item-7', 'item-3', 'item-7'].map((itemId, i) => ({
-          eventId: `e${i}`,
-          userId: ref.userId(2),
-          itemId,
-          type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-          timestamp: now - 60_000 + i,
-          surface: 'home',
-          position: i,
-          watchSeconds: 0,
-          device: '',
-        })),
+        ['item-7', 'item-3', 'item-7'].map((itemId, i) =>
+          userEvent({
+            eventId: `e${i}`,
+            userId: ref.userId(2),
+            itemId,
+            timestamp: now - 60_000 + i,
+            position: i,
+          }),
+        ),
       );
       return [before, empty, await ranker.rank(request())];
     });

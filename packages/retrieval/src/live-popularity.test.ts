@@ -1,4 +1,5 @@
 import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { AppError } from '@recsys/errors';
 import {
   MemoryPopularityStore,
@@ -37,17 +38,14 @@ class Switchable implements PopularityStore {
   }
 
   click(itemId: string, n = 1) {
-    const batch = Array.from({ length: n }, (_, i) => ({
-      eventId: `${itemId}-${this.clock.now}-${i}`,
-      userId: `user-${i}`,
-      itemId,
-      type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-      timestamp: this.clock.now,
-      surface: 'home',
-      position: 0,
-      watchSeconds: 0,
-      device: '',
-    }));
+    const batch = Array.from({ length: n }, (_, i) =>
+      userEvent({
+        eventId: `${itemId}-${this.clock.now}-${i}`,
+        userId: `user-${i}`,
+        itemId,
+        timestamp: this.clock.now,
+      }),
+    );
     return this.memory.applyUserEvents(batch);
   }
 }

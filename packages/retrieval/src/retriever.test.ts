@@ -1,5 +1,6 @@
 import { Live } from '@recsys/artifacts';
 import { common, events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { AppError } from '@recsys/errors';
 import { MemorySessionStore, type SessionStore } from '@recsys/feature-store';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -62,17 +63,13 @@ describe('Retriever', () => {
 
   it('removes what the session saw and what the caller excluded', async () => {
     const sessions = new MemorySessionStore();
-    const click = (itemId: string, n: number): events.UserEvent => ({
-      eventId: `e${n}`,
-      userId: 'u1',
-      itemId,
-      type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-      timestamp: Date.now(),
-      surface: 'home',
-      position: 0,
-      watchSeconds: 0,
-      device: 'web',
-    });
+    const click = (itemId: string, n: number): events.UserEvent =>
+      userEvent({
+        eventId: `e${n}`,
+        userId: 'u1',
+        itemId,
+        device: 'web',
+      });
     await sessions.applyUserEvents([click('i3', 1), click('i9', 2)]);
     const res = await retriever({ sessions }).generate(request({ excludeItemIds: ['i4'] }));
     for (const gone of ['i1', 'i2', 'i3', 'i4', 'i9']) expect(ids(res)).not.toContain(gone);

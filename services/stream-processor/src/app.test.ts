@@ -1,5 +1,6 @@
 import { loadConfig } from '@recsys/config';
 import { encodeUserEvent, events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { MemoryPopularityStore, MemorySessionStore } from '@recsys/feature-store';
 import { MemoryBus } from '@recsys/kafka';
 import { describe, expect, it } from 'vitest';
@@ -7,17 +8,12 @@ import { build } from './app.js';
 import { Config } from './config.js';
 import { createLog } from '@recsys/telemetry';
 
-const click = (n: number, userId = `u-${n % 4}`): events.UserEvent => ({
-  eventId: `e-${n}`,
-  userId,
-  itemId: `i-${n}`,
-  type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-  timestamp: Date.now(),
-  surface: 'home',
-  position: 0,
-  watchSeconds: 0,
-  device: '',
-});
+const click = (n: number, userId = `u-${n % 4}`): events.UserEvent =>
+  userEvent({
+    eventId: `e-${n}`,
+    userId,
+    itemId: `i-${n}`,
+  });
 
 async function until(check: () => boolean): Promise<void> {
   const deadline = Date.now() + 3_000;

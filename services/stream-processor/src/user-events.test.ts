@@ -1,4 +1,5 @@
 import { encodeUserEvent, events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import {
   MemoryPopularityStore,
   MemorySessionStore,
@@ -11,17 +12,13 @@ import { build } from './app.js';
 import { Config } from './config.js';
 import { createLog } from '@recsys/telemetry';
 
-const like = (n: number): events.UserEvent => ({
-  eventId: `e-${n}`,
-  userId: `u-${n % 3}`,
-  itemId: `i-${n % 4}`,
-  type: events.UserEventType.USER_EVENT_TYPE_LIKE,
-  timestamp: Date.now(),
-  surface: 'home',
-  position: 0,
-  watchSeconds: 0,
-  device: '',
-});
+const like = (n: number): events.UserEvent =>
+  userEvent({
+    eventId: `e-${n}`,
+    userId: `u-${n % 3}`,
+    itemId: `i-${n % 4}`,
+    type: events.UserEventType.USER_EVENT_TYPE_LIKE,
+  });
 
 describe('user events stage', () => {
   it('applies each event once to both stores when the second write fails and the batch comes again', async () => {

@@ -1,4 +1,5 @@
-import { common, events } from '@recsys/contracts';
+import { common } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { AppError } from '@recsys/errors';
 import { MemoryPopularityStore, emptySession, type PopularityStore } from '@recsys/feature-store';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,17 +25,13 @@ function memoryStore(): MemoryPopularityStore {
 let sequence = 0;
 function clicks(store: PopularityStore, itemId: string, n: number) {
   return store.applyUserEvents(
-    Array.from({ length: n }, () => ({
-      eventId: `e${++sequence}`,
-      userId: `clicker-${sequence}`,
-      itemId,
-      type: events.UserEventType.USER_EVENT_TYPE_CLICK,
-      timestamp: Date.now(),
-      surface: 'home',
-      position: 0,
-      watchSeconds: 0,
-      device: '',
-    })),
+    Array.from({ length: n }, () =>
+      userEvent({
+        eventId: `e${++sequence}`,
+        userId: `clicker-${sequence}`,
+        itemId,
+      }),
+    ),
   );
 }
 
