@@ -19,7 +19,7 @@ const publish = (bus: MemoryBus, values: (Uint8Array | string)[]) =>
   );
 
 /** The options every test shares: group g on `events`, dead letters to `events.dlq`. */
-const userEvents = (bus: MemoryBus) => ({
+const consumerOptions = (bus: MemoryBus) => ({
   bus,
   groupId: 'g',
   topic: 'events',
@@ -40,7 +40,7 @@ describe('runConsumer', () => {
     const bus = new MemoryBus({ defaultPartitions: 2 });
     const handled: string[] = [];
     const consumer = await runConsumer({
-      ...userEvents(bus),
+      ...consumerOptions(bus),
       handleBatch: (values) => {
         handled.push(...values.map((v) => v.eventId));
         return Promise.resolve();
@@ -63,7 +63,7 @@ describe('runConsumer', () => {
     let failures = 2;
     const errors: unknown[] = [];
     const consumer = await runConsumer({
-      ...userEvents(bus),
+      ...consumerOptions(bus),
       handleBatch: (values) => {
         if (failures-- > 0) return Promise.reject(new Error('store unavailable'));
         values.forEach((v) => applied.add(v.eventId));
@@ -86,7 +86,7 @@ describe('runConsumer', () => {
     const seen: string[] = [];
     const start = () =>
       runConsumer({
-        ...userEvents(bus),
+        ...consumerOptions(bus),
         handleBatch: (values) => {
           seen.push(...values.map((v) => v.eventId));
           return Promise.resolve();
@@ -108,7 +108,7 @@ describe('runConsumer', () => {
     const slices: string[][] = [];
     const beatsBefore: number[] = [];
     const consumer = await runConsumer({
-      ...userEvents(bus),
+      ...consumerOptions(bus),
       chunkSize: 2,
       handleBatch: (values) => {
         slices.push(values.map((v) => v.eventId));
@@ -128,7 +128,7 @@ describe('runConsumer', () => {
   });
 
   it('refuses a chunk size that is not a positive integer', async () => {
-    const options = { ...userEvents(new MemoryBus()), handleBatch: () => Promise.resolve() };
+    const options = { ...consumerOptions(new MemoryBus()), handleBatch: () => Promise.resolve() };
     for (const chunkSize of [0, 1.5])
       await expect(runConsumer({ ...options, chunkSize })).rejects.toThrow(/chunkSize/);
   });
