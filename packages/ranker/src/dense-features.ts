@@ -65,6 +65,58 @@ function dot(a: Float32Array, aAt: number, b: Float32Array, bAt: number, d: numb
   return s0 + s1 + (s2 + s3);
 }
 
+/** Probe vectors per pass of dotsWithProbes: its six running sums stay in registers. */
+const PROBES = 6;
+
+/** The vectors as rows of one matrix, with zero rows after them for a last, partial pass. */
+function probeRows(vectors: readonly Float32Array[], d: number): Float32Array {
+  const out = new Float32Array((vectors.length + PROBES - 1) * d);
+  vectors.forEach((v, p) => out.set(v, p * d));
+  return out;
+}
+
+/**
+ * out[p] = probe row p . emb[at, at + d) for the first `count` probe rows. A pass reads the
+ * candidate's embedding once for six probes, where one dot product at a time reads it once per
+ * probe (these dot products were most of the feature join's time); the last one to three
+ * probes, too few to fill a pass, go one at a time.
+ */
+function dotsWithProbes(
+  emb: Float32Array,
+  at: number,
+  probes: Float32Array,
+  count: number,
+  d: number,
+  out: Float64Array,
+): void {
+  let p = 0;
+  for (; count - p >= 4; p += PROBES) {
+    const b = p * d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let s4 = 0;
+    let s5 = 0;
+    for (let j = 0; j < d; j++) {
+      const e = emb[at + j]!;
+      s0 += e * probes[b + j]!;
+      s1 += e * probes[b + d + j]!;
+      s2 += e * probes[b + 2 * d + j]!;
+      s3 += e * probes[b + 3 * d + j]!;
+      s4 += e * probes[b + 4 * d + j]!;
+      s5 += e * probes[b + 5 * d + j]!;
+    }
+    out[p] = s0;
+    out[p + 1] = s1;
+    out[p + 2] = s2;
+    out[p + 3] = s3;
+    out[p + 4] = s4;
+    out[p + 5] = s5;
+  }
+  for (; p < count; p++) out[p] = dot(emb, at, probes, p * d, d);
+}
+
 function categoryShare(counts: Float32Array, total: number, row: number, t: ItemTables): number {
   let s = 0;
   for (let j = row * t.categoryWidth; j < (row + 1) * t.categoryWidth; j++) {
@@ -97,21 +149,27 @@ export function writeDense(
   base[0] = NaN;
   base[7] = user.sessionCount;
   base[13] = user.historyCount;
+  // Row 0 of the probes is the history mean, rows 1..nLast the last items.
+  const probes = probeRows(
+    [historyMean, ...Array.from(lastRows, (r) => emb.subarray(r * d, (r + 1) * d))],
+    d,
+  );
+  const sims = new Float64Array(probes.length / d);
   for (let i = 0; i < candidates.length; i++) {
     const row = candidates[i]!;
-    const at = row * d;
     const slot = neighbourSlot.get(row);
+    dotsWithProbes(emb, row * d, probes, 1 + nLast, d, sims);
     let lastMax = -Infinity;
     let lastSum = 0;
-    for (let l = 0; l < nLast; l++) {
-      const sim = Math.fround(dot(emb, at, emb, lastRows[l]! * d, d));
+    for (let l = 1; l <= nLast; l++) {
+      const sim = Math.fround(sims[l]!);
       if (sim > lastMax) lastMax = sim;
       lastSum += sim;
     }
     base[1] = slot === undefined ? 0 : user.neighbourSum[slot]!;
     base[2] = slot === undefined ? 0 : user.neighbourMax[slot]!;
     base[3] = slot === undefined ? 0 : user.neighbourCount[slot]!;
-    base[4] = dot(emb, at, historyMean, 0, d);
+    base[4] = sims[0]!;
     base[5] = nLast > 0 ? lastMax : 0;
     base[6] = lastSum / Math.max(nLast, 1);
     base[8] = categoryShare(user.sessionCategoryCounts, user.sessionCount, row, items);
