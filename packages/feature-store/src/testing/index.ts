@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { describe, expect, it } from 'vitest';
 import type { ItemCategories, SessionLimits, SessionStore } from '../session.js';
 
@@ -179,15 +180,12 @@ function ev(
   type: events.UserEventType,
   minutes: number,
 ): events.UserEvent {
-  return {
+  return userEvent({
     eventId: `e-${++sequence}-${randomUUID().slice(0, 8)}`,
     userId,
     itemId,
     type,
     timestamp: T0 + minutes * MIN,
-    surface: 'home',
-    position: 0,
-    watchSeconds: 0,
     device: 'test',
-  };
+  });
 }

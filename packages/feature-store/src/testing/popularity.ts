@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { events } from '@recsys/contracts';
+import { userEvent } from '@recsys/contracts/testing';
 import { describe, expect, it } from 'vitest';
 import type { PopularItem, PopularityStore, PopularityStoreOptions } from '../popularity.js';
 
@@ -169,15 +170,12 @@ function ev(
   type: events.UserEventType,
   timestamp: number,
 ): events.UserEvent {
-  return {
+  return userEvent({
     eventId: `p-${++sequence}-${randomUUID().slice(0, 8)}`,
     userId,
     itemId,
     type,
     timestamp,
-    surface: 'home',
-    position: 0,
-    watchSeconds: 0,
     device: 'test',
-  };
+  });
 }
